@@ -1,0 +1,141 @@
+import {Command, Flags, type Interfaces} from '@oclif/core'
+
+import {openRds, type Rds, type Target} from '../rds/client.js'
+import type {WaitSettings} from '../rds/wait.js'
+import {WaitTimeout} from '../rds/wait.js'
+import {parseDuration} from './duration.js'
+import {CommandError, InterruptedError, TimeoutError, toCommandError} from './errors.js'
+import {ExitCode} from './exit-codes.js'
+import {hintForCode} from './hints.js'
+import {Progress} from './progress.js'
+import {chalkFor} from './terminal.js'
+
+export type FlagsOf<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type ArgsOf<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/** Flags of commands that wait for their operation to finish (spread into `static flags`). */
+export const waitFlags = {
+  wait: Flags.boolean({default: true, allowNo: true, summary: 'Wait until the result is usable (--no-wait returns at once).'}),
+  timeout: Flags.string({default: '60m', summary: 'Give up waiting after this long (exit 5), e.g. 90s, 15m, 2h.'}),
+}
+
+/**
+ * The one base of every command: global flags, the RDS client for the chosen backend,
+ * waiting with progress on stderr, and errors mapped to documented exit codes.
+ * A command's `run()` returns its result, which is exactly its `--json` output.
+ */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    backend: Flags.option({
+      options: ['local', 'aws'] as const,
+      default: 'local' as const,
+      env: 'AURORACTL_BACKEND',
+      helpGroup: 'GLOBAL',
+      summary: 'Where requests go: the local emulator or AWS.',
+    })(),
+    region: Flags.string({env: 'AWS_REGION', helpGroup: 'GLOBAL', summary: 'AWS region (local default: us-east-1).'}),
+    profile: Flags.string({env: 'AWS_PROFILE', helpGroup: 'GLOBAL', summary: 'AWS profile for credentials (aws backend).'}),
+    'endpoint-url': Flags.string({helpGroup: 'GLOBAL', summary: 'Send requests to this endpoint instead of the default.'}),
+  }
+
+  protected flags!: FlagsOf<T>
+  protected args!: ArgsOf<T>
+  protected readonly stdoutColour = chalkFor(process.stdout)
+  protected readonly stderrColour = chalkFor(process.stderr)
+  private rdsClient?: Rds
+  private waitingFor?: string
+  private progress?: Progress
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const {args, flags} = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as FlagsOf<T>
+    this.args = args as ArgsOf<T>
+    process.once('SIGINT', () => {
+      const hint = this.waitingFor ? `The operation goes on; run \`${this.waitingFor}\` to keep waiting.` : undefined
+      this.report(new InterruptedError('Interrupted.', hint))
+      process.exit(ExitCode.interrupted)
+    })
+  }
+
+  protected get target(): Target {
+    const f = this.flags as FlagsOf<typeof BaseCommand>
+    return {backend: f.backend, region: f.region, profile: f.profile, endpointUrl: f['endpoint-url']}
+  }
+
+  protected async rds(): Promise<Rds> {
+    if (!this.rdsClient) {
+      this.rdsClient = await openRds(this.target, {
+        onDaemonStarted: (endpoint, pid) => this.notice(`Started the local Aurora emulator at ${endpoint} (pid ${pid}); stop it with \`auroractl local stop\`.`),
+      })
+    }
+    return this.rdsClient
+  }
+
+  /** A line for people, on stderr, so stdout stays the result. */
+  protected notice(message: string): void {
+    process.stderr.write(`${message}\n`)
+  }
+
+  /**
+   * Wait settings from --wait/--timeout, with progress on stderr; undefined for --no-wait.
+   * `resume` is the command that continues the wait if this one is interrupted or times out.
+   */
+  protected waitSettings(label: string, resume: string): WaitSettings | undefined {
+    const f = this.flags as {wait?: boolean; timeout?: string}
+    if (f.wait === false) return undefined
+    return this.waitSettingsFor(label, resume, f.timeout ?? '60m')
+  }
+
+  protected waitSettingsFor(label: string, resume: string, timeout: string): WaitSettings {
+    let timeoutMs: number
+    try {
+      timeoutMs = parseDuration(timeout)
+    } catch (error) {
+      throw new CommandError(`--timeout: ${(error as Error).message}`, {exitCode: ExitCode.usage})
+    }
+    this.waitingFor = resume
+    const progress = new Progress(label)
+    this.progress = progress
+    return {timeoutMs, onProgress: (state) => progress.update(state)}
+  }
+
+  protected override async finally(err: Error | undefined): Promise<void> {
+    this.progress?.done()
+    this.rdsClient?.client.destroy()
+    await super.finally(err)
+  }
+
+  protected override async catch(err: Error & {exitCode?: number}): Promise<void> {
+    let error: CommandError
+    if (err instanceof WaitTimeout) {
+      error = new TimeoutError(
+        `Timed out waiting for ${err.what} (last seen: ${err.lastState}).`,
+        this.waitingFor ? `It is still in progress; run \`${this.waitingFor}\` to keep waiting.` : undefined,
+      )
+    } else {
+      error = toCommandError(err, {hintFor: (code) => hintForCode(code, this.target)})
+    }
+    process.exitCode = error.exitCode
+    if (this.jsonEnabled()) {
+      this.logJson({error: {code: error.code, message: error.message, exitCode: error.exitCode, hint: error.hint}})
+    }
+    this.report(error)
+    if (process.env.DEBUG && err.stack) process.stderr.write(`${err.stack}\n`)
+  }
+
+  private report(error: CommandError): void {
+    const c = this.stderrColour
+    const code = error.code ? `${error.code}: ` : ''
+    process.stderr.write(`${c.red('Error')}: ${code}${error.message}\n`)
+    if (error.hint) process.stderr.write(`${c.dim('Try:')} ${error.hint}\n`)
+  }
+}

@@ -1,0 +1,87 @@
+import {RDSClient} from '@aws-sdk/client-rds'
+
+import {startDaemon} from '../local/daemon-process.js'
+import {stateHome} from '../local/home.js'
+
+export type Backend = 'local' | 'aws'
+
+/** Where a command's requests go: the global flags, resolved. */
+export interface Target {
+  backend: Backend
+  region?: string
+  profile?: string
+  endpointUrl?: string
+}
+
+export interface Rds {
+  client: RDSClient
+  backend: Backend
+  region: string
+  /** How often waiters poll: the local emulator answers in milliseconds, AWS is polled gently. */
+  pollMs: number
+}
+
+/** The local emulator accepts any signature; these fixed credentials mean no AWS set-up is needed. */
+const LOCAL_CREDENTIALS = {accessKeyId: 'AKIAAURORACTLLOCAL00', secretAccessKey: 'auroractl-local-emulator'}
+export const LOCAL_DEFAULT_REGION = 'us-east-1'
+
+/**
+ * A non-AWS endpoint (moto, a proxy, an older emulator) answers operations it lacks
+ * with 5xx or an HTML page. Retrying those three times only delays the truth, so this
+ * middleware turns them into one clear, non-retryable error.
+ */
+function unsupportedOperationGuard(client: RDSClient): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args)
+      const response = result.response as {statusCode?: number; headers?: Record<string, string>}
+      const contentType = response.headers?.['content-type'] ?? ''
+      if ((response.statusCode ?? 200) >= 500 || contentType.includes('text/html')) {
+        const operation = String(context.commandName ?? 'this operation').replace(/Command$/, '')
+        const error = new Error(`this endpoint does not support ${operation} (it answered HTTP ${response.statusCode})`)
+        error.name = 'UnsupportedOperation'
+        throw error
+      }
+      return result
+    },
+    {step: 'deserialize', priority: 'low', name: 'auroractlUnsupportedOperationGuard'},
+  )
+}
+
+function isAwsEndpoint(url: string): boolean {
+  try {
+    return /\.amazonaws\.com(\.cn)?$/.test(new URL(url).hostname)
+  } catch {
+    return false
+  }
+}
+
+export interface OpenOptions {
+  /** Told once when the local emulator had to be started for this command. */
+  onDaemonStarted?: (endpoint: string, pid: number) => void
+}
+
+/** One RDS client path for both backends: the same SDK requests go to AWS or to the local emulator. */
+export async function openRds(target: Target, options: OpenOptions = {}): Promise<Rds> {
+  if (target.backend === 'local') {
+    const region = target.region ?? LOCAL_DEFAULT_REGION
+    let endpoint = target.endpointUrl
+    if (!endpoint) {
+      const {info, started} = await startDaemon(stateHome())
+      if (started) options.onDaemonStarted?.(info.endpoint, info.pid)
+      endpoint = info.endpoint
+    }
+    const client = new RDSClient({region, endpoint, credentials: LOCAL_CREDENTIALS, maxAttempts: 1})
+    return {client, backend: 'local', region, pollMs: 100}
+  }
+  const {fromNodeProviderChain} = await import('@aws-sdk/credential-providers')
+  const client = new RDSClient({
+    region: target.region,
+    profile: target.profile,
+    endpoint: target.endpointUrl,
+    credentials: fromNodeProviderChain({profile: target.profile}),
+  })
+  if (target.endpointUrl && !isAwsEndpoint(target.endpointUrl)) unsupportedOperationGuard(client)
+  const region = await client.config.region()
+  return {client, backend: 'aws', region, pollMs: target.endpointUrl && !isAwsEndpoint(target.endpointUrl) ? 200 : 15_000}
+}

@@ -1,0 +1,105 @@
+import type {DBCluster} from '@aws-sdk/client-rds'
+
+import type {Rds} from './client.js'
+import {clusterInstances, describeCluster, describeInstance, isNotFound, type Topology, topology, writerId} from './read.js'
+
+export interface WaitSettings {
+  timeoutMs: number
+  /** Called with a short description of the current state whenever it is polled. */
+  onProgress?: (state: string) => void
+}
+
+/** Raised when a wait runs out of time; the operation itself goes on. */
+export class WaitTimeout extends Error {
+  constructor(readonly what: string, readonly lastState: string) {
+    super(`timed out waiting for ${what} (last seen: ${lastState})`)
+    this.name = 'WaitTimeout'
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function poll<T>(rds: Rds, what: string, settings: WaitSettings, check: () => Promise<{done: boolean; state: string; value?: T}>): Promise<T> {
+  const deadline = Date.now() + settings.timeoutMs
+  let state = 'unknown'
+  for (;;) {
+    const result = await check()
+    state = result.state
+    settings.onProgress?.(state)
+    if (result.done) return result.value as T
+    if (Date.now() + rds.pollMs > deadline) throw new WaitTimeout(what, state)
+    await sleep(rds.pollMs)
+  }
+}
+
+export function describeState(t: Topology): string {
+  const busy = t.instances.filter((i) => i.DBInstanceStatus !== 'available')
+  const parts = [`cluster ${t.cluster.Status}`]
+  if (busy.length > 0) parts.push(busy.map((i) => `${i.DBInstanceIdentifier} ${i.DBInstanceStatus}`).join(', '))
+  else if (t.instances.length > 0) parts.push(`${t.instances.length} instance${t.instances.length === 1 ? '' : 's'} available`)
+  return parts.join('; ')
+}
+
+export interface UsableCondition {
+  /** Failover: usable only once the writer is no longer this instance. */
+  writerNot?: string
+  /** Failover to a target: usable only once this instance is the writer. */
+  writerIs?: string
+}
+
+/**
+ * Usable means more than AWS's waiters check: the cluster and every instance are
+ * `available`, every instance is a member, and after a failover the writer has changed.
+ */
+export async function waitUntilUsable(rds: Rds, clusterId: string, settings: WaitSettings, condition: UsableCondition = {}): Promise<DBCluster> {
+  return poll(rds, `cluster ${clusterId} to be usable`, settings, async () => {
+    const t = await topology(rds, clusterId)
+    const writer = writerId(t.cluster)
+    const members = new Set(t.cluster.DBClusterMembers?.map((m) => m.DBInstanceIdentifier))
+    const done =
+      t.cluster.Status === 'available' &&
+      t.instances.every((i) => i.DBInstanceStatus === 'available' && members.has(i.DBInstanceIdentifier)) &&
+      (t.instances.length === 0 || writer !== undefined) &&
+      (condition.writerNot === undefined || (writer !== undefined && writer !== condition.writerNot)) &&
+      (condition.writerIs === undefined || writer === condition.writerIs)
+    let state = describeState(t)
+    if (!done && t.cluster.Status === 'available' && (condition.writerNot || condition.writerIs)) state += `; writer ${writer ?? 'none'}`
+    return {done, state, value: t.cluster}
+  })
+}
+
+export async function waitUntilStopped(rds: Rds, clusterId: string, settings: WaitSettings): Promise<DBCluster> {
+  return poll(rds, `cluster ${clusterId} to stop`, settings, async () => {
+    const t = await topology(rds, clusterId)
+    const done = t.cluster.Status === 'stopped' && t.instances.every((i) => i.DBInstanceStatus === 'stopped')
+    return {done, state: describeState(t), value: t.cluster}
+  })
+}
+
+export async function waitUntilClusterGone(rds: Rds, clusterId: string, settings: WaitSettings): Promise<void> {
+  await poll(rds, `cluster ${clusterId} to be deleted`, settings, async () => {
+    try {
+      const cluster = await describeCluster(rds, clusterId)
+      return {done: false, state: `cluster ${cluster.Status}`}
+    } catch (error) {
+      if (isNotFound(error)) return {done: true, state: 'deleted'}
+      throw error
+    }
+  })
+}
+
+export async function waitUntilInstancesGone(rds: Rds, clusterId: string, ids: string[], settings: WaitSettings): Promise<void> {
+  const pending = new Set(ids)
+  await poll(rds, `instances ${ids.join(', ')} to be deleted`, settings, async () => {
+    const present = (await clusterInstances(rds, clusterId)).filter((i) => pending.has(i.DBInstanceIdentifier!))
+    const state = present.length === 0 ? 'deleted' : present.map((i) => `${i.DBInstanceIdentifier} ${i.DBInstanceStatus}`).join(', ')
+    return {done: present.length === 0, state}
+  })
+}
+
+export async function waitUntilInstanceAvailable(rds: Rds, id: string, settings: WaitSettings) {
+  return poll(rds, `instance ${id} to be available`, settings, async () => {
+    const instance = await describeInstance(rds, id)
+    return {done: instance.DBInstanceStatus === 'available', state: `${id} ${instance.DBInstanceStatus}`, value: instance}
+  })
+}
