@@ -101,6 +101,10 @@ export class Store {
     return {resources, events, timers, meta}
   }
 
+  readMeta(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as {value: string} | undefined)?.value
+  }
+
   commit(changes: ChangeSet): void {
     if (!isEmptyChangeSet(changes)) this.commitTx(changes)
   }
