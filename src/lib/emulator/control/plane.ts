@@ -188,14 +188,25 @@ export class ControlPlane {
    * any other error reloads the last committed state so memory never diverges from disk.
    */
   run<T>(operation: () => T): T {
+    return this.mutate(() => {
+      const result = operation()
+      return () => result
+    })
+  }
+
+  /**
+   * Like `run`, for operations that change state: `operation` returns a function that builds the reply, called after
+   * transitions due at once have been applied, so under the `instant` profile the reply shows the settled state.
+   */
+  private mutate<T>(operation: () => () => T): T {
     const now = this.clock.now()
     try {
       this.applyDue(now)
       this.at = now
-      const result = operation()
+      const reply = operation()
       this.applyDue(now)
       this.commit()
-      return result
+      return reply()
     } catch (error) {
       if (error instanceof RdsFault) {
         // Transitions applied before the operation are real progress; keep them.
@@ -494,7 +505,7 @@ export class ControlPlane {
   // ---- clusters -------------------------------------------------------------------------------------------------
 
   createDBCluster(regionName: string, input: CreateDBClusterInput): ClusterView {
-    return this.run(() => {
+    return this.mutate(() => {
       const id = validateIdentifier('DBClusterIdentifier', input.DBClusterIdentifier)
       const version = resolveEngineVersion(input.Engine, input.EngineVersion)
       const engine = version.engine
@@ -554,7 +565,7 @@ export class ControlPlane {
       region.clusters.set(id, cluster)
       this.saveCluster(region, cluster)
       this.schedule(region, this.timing.clusterCreate, {type: 'cluster-created', cluster: cluster.resourceId})
-      return this.clusterView(region, cluster)
+      return () => this.clusterView(region, cluster)
     })
   }
 
@@ -592,7 +603,7 @@ export class ControlPlane {
   }
 
   modifyDBCluster(regionName: string, input: ModifyDBClusterInput): ClusterView {
-    return this.run(() => {
+    return this.mutate(() => {
       const region = this.region(regionName)
       const cluster = this.findCluster(region, input.DBClusterIdentifier)
       requireClusterStatus(cluster, ['available'])
@@ -675,7 +686,7 @@ export class ControlPlane {
         })
       }
       this.saveCluster(region, cluster)
-      return this.clusterView(region, cluster)
+      return () => this.clusterView(region, cluster)
     })
   }
 
@@ -683,7 +694,7 @@ export class ControlPlane {
     regionName: string,
     input: {DBClusterIdentifier: string; SkipFinalSnapshot?: boolean; FinalDBSnapshotIdentifier?: string},
   ): ClusterView {
-    return this.run(() => {
+    return this.mutate(() => {
       const region = this.region(regionName)
       const cluster = this.findCluster(region, input.DBClusterIdentifier)
       if (cluster.deletionProtection) {
@@ -724,12 +735,12 @@ export class ControlPlane {
       this.schedule(region, Math.max(this.timing.clusterDelete, snapshotId ? this.timing.snapshotCreate : 0), {
         type: 'cluster-deleted', cluster: cluster.resourceId,
       })
-      return view
+      return () => view
     })
   }
 
   stopDBCluster(regionName: string, input: {DBClusterIdentifier: string}): ClusterView {
-    return this.run(() => {
+    return this.mutate(() => {
       const region = this.region(regionName)
       const cluster = this.findCluster(region, input.DBClusterIdentifier)
       requireClusterStatus(cluster, ['available'])
@@ -742,12 +753,12 @@ export class ControlPlane {
         this.saveInstance(region, instance)
       }
       this.schedule(region, this.timing.clusterStop, {type: 'cluster-stopped', cluster: cluster.resourceId})
-      return this.clusterView(region, cluster)
+      return () => this.clusterView(region, cluster)
     })
   }
 
   startDBCluster(regionName: string, input: {DBClusterIdentifier: string}): ClusterView {
-    return this.run(() => {
+    return this.mutate(() => {
       const region = this.region(regionName)
       const cluster = this.findCluster(region, input.DBClusterIdentifier)
       requireClusterStatus(cluster, ['stopped'])
@@ -759,12 +770,12 @@ export class ControlPlane {
         this.saveInstance(region, instance)
       }
       this.schedule(region, this.timing.clusterStart, {type: 'cluster-started', cluster: cluster.resourceId})
-      return this.clusterView(region, cluster)
+      return () => this.clusterView(region, cluster)
     })
   }
 
   failoverDBCluster(regionName: string, input: {DBClusterIdentifier: string; TargetDBInstanceIdentifier?: string}): ClusterView {
-    return this.run(() => {
+    return this.mutate(() => {
       const region = this.region(regionName)
       const cluster = this.findCluster(region, input.DBClusterIdentifier)
       requireClusterStatus(cluster, ['available'])
@@ -797,7 +808,7 @@ export class ControlPlane {
       const sameAz = writer !== undefined && writer.availabilityZone === target.availabilityZone
       this.emit(region, sameAz ? EVENTS.failoverStartedSameAz : EVENTS.failoverStartedCrossAz, cluster.id, target.id)
       this.schedule(region, this.timing.failoverPromote, {type: 'failover-promote', cluster: cluster.resourceId, target: target.id})
-      return this.clusterView(region, cluster)
+      return () => this.clusterView(region, cluster)
     })
   }
 
@@ -846,7 +857,7 @@ export class ControlPlane {
   // ---- instances ------------------------------------------------------------------------------------------------
 
   createDBInstance(regionName: string, input: CreateDBInstanceInput): InstanceView {
-    return this.run(() => {
+    return this.mutate(() => {
       const id = validateIdentifier('DBInstanceIdentifier', input.DBInstanceIdentifier)
       resolveEngineVersion(input.Engine, undefined)
       if (input.DBClusterIdentifier === undefined) {
@@ -897,7 +908,7 @@ export class ControlPlane {
       this.saveInstance(region, instance)
       this.saveCluster(region, cluster)
       this.schedule(region, this.timing.instanceCreate, {type: 'instance-created', instance: id})
-      return this.instanceView(region, instance)
+      return () => this.instanceView(region, instance)
     })
   }
 
@@ -938,7 +949,7 @@ export class ControlPlane {
   }
 
   modifyDBInstance(regionName: string, input: ModifyDBInstanceInput): InstanceView {
-    return this.run(() => {
+    return this.mutate(() => {
       const region = this.region(regionName)
       const instance = this.findInstance(region, input.DBInstanceIdentifier)
       requireInstanceStatus(instance, ['available'])
@@ -962,12 +973,12 @@ export class ControlPlane {
         }
       }
       this.saveInstance(region, instance)
-      return this.instanceView(region, instance)
+      return () => this.instanceView(region, instance)
     })
   }
 
   deleteDBInstance(regionName: string, input: {DBInstanceIdentifier: string}): InstanceView {
-    return this.run(() => {
+    return this.mutate(() => {
       const region = this.region(regionName)
       const instance = this.findInstance(region, input.DBInstanceIdentifier)
       requireInstanceStatus(instance, ['available', 'stopped'])
@@ -975,19 +986,19 @@ export class ControlPlane {
       this.saveInstance(region, instance)
       const view = this.instanceView(region, instance)
       this.schedule(region, this.timing.instanceDelete, {type: 'instance-deleted', instance: instance.id})
-      return view
+      return () => view
     })
   }
 
   rebootDBInstance(regionName: string, input: {DBInstanceIdentifier: string}): InstanceView {
-    return this.run(() => {
+    return this.mutate(() => {
       const region = this.region(regionName)
       const instance = this.findInstance(region, input.DBInstanceIdentifier)
       requireInstanceStatus(instance, ['available'])
       moveInstance(instance, 'rebooting')
       this.saveInstance(region, instance)
       this.schedule(region, this.timing.instanceReboot, {type: 'instance-rebooted', instance: instance.id})
-      return this.instanceView(region, instance)
+      return () => this.instanceView(region, instance)
     })
   }
 
