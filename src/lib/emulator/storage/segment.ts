@@ -100,9 +100,13 @@ export class Segment {
     return max
   }
 
-  /** Discards records with after < lsn ≤ through: recovery's truncation range, or a rewind made permanent. */
-  truncateRange(after: number, through: number): void {
-    for (const r of [...this.records.values()]) if (r.lsn > after && r.lsn <= through) this.remove(r)
+  /**
+   * Discards records above `after` written before `epoch`: recovery's truncation range,
+   * or a rewind made permanent. Records of the new epoch (which may reuse LSNs that were
+   * never durable) are kept.
+   */
+  truncateRange(after: number, epoch: number): void {
+    for (const r of [...this.records.values()]) if (r.lsn > after && r.epoch < epoch) this.remove(r)
     if (this.scl > after) {
       this.scl = this.floorChainEnd(after)
       this.advance()

@@ -92,8 +92,8 @@ export class Volume {
   private durableMark = 0
   /** While rewound, the VDL before the rewind: the log above is kept until the next write. */
   private rewoundFrom?: number
-  /** Log ranges discarded by recovery or by a rewind made permanent, with the epoch that did it. */
-  private readonly truncations: {after: number; through: number; epoch: number}[] = []
+  /** Log discarded by recovery or by a rewind made permanent: everything above `after` written before `epoch`. */
+  private readonly truncations: {after: number; epoch: number}[] = []
   private readonly unavailableSince = new Map<string, number>()
   private readonly listeners = new Set<(event: VolumeEvent) => void>()
 
@@ -115,6 +115,11 @@ export class Volume {
 
   get vcl(): number {
     return this.writer?.vcl ?? this.durableMark
+  }
+
+  /** Whether a live, unfenced writer holds the volume (false after a crash until `recover()`). */
+  get hasWriter(): boolean {
+    return this.writer !== undefined && !this.writer.fenced
   }
 
   get currentEpoch(): number {
@@ -171,7 +176,7 @@ export class Volume {
     for (const index of targets) {
       const g = this.group(index)
       if (!g.writable(this.fleet)) {
-        const reachable = g.reachableHealthy(this.fleet).length
+        const reachable = this.liveSegments(g).length
         throw new StorageUnavailable(
           'WriteQuorumLost',
           `writes refused: protection group ${index} of volume ${this.id} reaches ${reachable} of 6 segments and needs ${WRITE_QUORUM}`,
@@ -218,8 +223,15 @@ export class Volume {
    */
   private fence(segment: Segment): void {
     if (segment.epoch >= this.epoch || segment.state === 'lost' || !this.fleet.reachable(segment.node)) return
-    for (const t of this.truncations) if (t.epoch > segment.epoch) segment.truncateRange(t.after, t.through)
+    for (const t of this.truncations) if (t.epoch > segment.epoch) segment.truncateRange(t.after, t.epoch)
     segment.epoch = this.epoch
+  }
+
+  /** Reachable healthy segments, each brought to the current epoch before it serves anything. */
+  private liveSegments(g: ProtectionGroup): Segment[] {
+    const live = g.reachableHealthy(this.fleet)
+    for (const s of live) this.fence(s)
+    return live
   }
 
   private send(w: WriterState, r: LogRecord): void {
@@ -300,7 +312,7 @@ export class Volume {
   }
 
   private readSegment(g: ProtectionGroup, readPoint: number): Segment {
-    const candidates = g.reachableHealthy(this.fleet)
+    const candidates = this.liveSegments(g)
     if (candidates.length === 0) throw new StorageUnavailable('ReadQuorumLost', `no segment of protection group ${g.index} of volume ${this.id} is reachable`)
     const covering = candidates.find((s) => this.covers(g, s, readPoint))
     if (!covering) {
@@ -378,7 +390,7 @@ export class Volume {
   private startChange(g: ProtectionGroup, replacing: Segment, now: number): void {
     const used = new Set(g.segments().map((s) => s.node.id))
     const node = this.fleet.replacementIn(replacing.node.az, used)
-    const source = g.reachableHealthy(this.fleet).sort((a, b) => b.scl - a.scl)[0]
+    const source = this.liveSegments(g).sort((a, b) => b.scl - a.scl)[0]
     if (!node || !source) return
     const incoming = new Segment(`pg${g.index}-${node.id}`, g.index, node)
     incoming.state = 'rebuilding'
@@ -393,7 +405,7 @@ export class Volume {
   /** Copies pages and log from the most complete peer, then makes the new set final. */
   private finishChange(g: ProtectionGroup): void {
     const change = g.change!
-    const source = g.reachableHealthy(this.fleet).sort((a, b) => b.scl - a.scl)[0]
+    const source = this.liveSegments(g).sort((a, b) => b.scl - a.scl)[0]
     if (!source || !this.fleet.reachable(change.incoming.node)) return
     const started = performance.now()
     change.incoming.adoptFloor(g.pages.lsn, g.pages.lastRecordLsn)
@@ -421,7 +433,7 @@ export class Volume {
     for (const g of this.groups) {
       const through = Math.min(horizon, w.pgcl.get(g.index) ?? 0)
       if (through <= g.pages.lsn) continue
-      const source = g.reachableHealthy(this.fleet).find((s) => this.covers(g, s, through))
+      const source = this.liveSegments(g).find((s) => this.covers(g, s, through))
       if (!source) continue
       g.pages.fold(source.recordsBetween(g.pages.lsn, through), through, points)
       for (const s of g.segments()) if (s.state !== 'lost' && s.scl >= g.pages.lastRecordLsn) s.adoptFloor(g.pages.lsn, g.pages.lastRecordLsn)
@@ -461,7 +473,7 @@ export class Volume {
     const byPrev = new Map<number, LogRecord>()
     let maxLsn = this.durableMark
     for (const g of this.groups) {
-      for (const s of g.reachableHealthy(this.fleet)) {
+      for (const s of this.liveSegments(g)) {
         this.fence(s)
         for (const r of s.recordsBetween(this.durableMark, Number.POSITIVE_INFINITY)) {
           const known = byPrev.get(r.prevLsn)
@@ -473,11 +485,13 @@ export class Volume {
     let vcl = this.durableMark
     for (let next = byPrev.get(vcl); next; next = byPrev.get(vcl)) vcl = next.lsn
     const vdl = this.highestCplAtOrBelow(vcl)
-    const truncated = this.truncateAbove(vdl, maxLsn)
+    const truncated = this.truncateAbove(vdl)
+    // LSNs above VDL the dead writer used may be used again: its records there belong to
+    // the old epoch and every segment drops them (the truncation) before it serves anything.
     const w = this.newWriter(vdl, maxLsn + 1)
     this.writer = w
     for (const g of this.groups) {
-      const source = g.reachableHealthy(this.fleet).find((s) => this.covers(g, s, vdl))
+      const source = this.liveSegments(g).find((s) => this.covers(g, s, vdl))
       const pending = source?.recordsBetween(w.pgcl.get(g.index) ?? 0, vdl) ?? []
       if (pending.length > 0) w.pending.set(g.index, pending)
     }
@@ -487,18 +501,16 @@ export class Volume {
   }
 
   /**
-   * Discards the log in (vdl, through] under a new epoch, on every reachable segment now
-   * and on the others when they come back. Returns how many records were discarded.
+   * Discards the log above `vdl` under a new epoch, on every reachable segment now and on
+   * the others when they come back. Returns how many records were discarded.
    */
-  private truncateAbove(vdl: number, through: number): number {
+  private truncateAbove(vdl: number): number {
     this.epoch++
     let discarded = 0
-    if (through > vdl) {
-      this.truncations.push({after: vdl, through, epoch: this.epoch})
-      for (const g of this.groups) {
-        const counted = g.segments().find((s) => s.state !== 'lost' && this.fleet.reachable(s.node))
-        if (counted) discarded += counted.recordsBetween(vdl, through).length
-      }
+    this.truncations.push({after: vdl, epoch: this.epoch})
+    for (const g of this.groups) {
+      const counted = g.segments().find((s) => s.state !== 'lost' && this.fleet.reachable(s.node))
+      if (counted) discarded += counted.recordsBetween(vdl, Number.POSITIVE_INFINITY).length
     }
     for (const g of this.groups) for (const s of g.segments()) this.fence(s)
     while (this.cplLsns.length > 0 && this.cplLsns[this.cplLsns.length - 1] > vdl) {
@@ -518,7 +530,7 @@ export class Volume {
     w.vdl = vdl
     for (const g of this.groups) {
       let last = g.pages.lastRecordLsn
-      for (const s of g.reachableHealthy(this.fleet)) for (const r of s.recordsBetween(g.pages.lsn, vdl)) if (r.lsn > last) last = r.lsn
+      for (const s of this.liveSegments(g)) for (const r of s.recordsBetween(g.pages.lsn, vdl)) if (r.lsn > last) last = r.lsn
       w.lastPgLsn.set(g.index, last)
       for (const s of g.segments()) {
         const reachable = s.state !== 'lost' && this.fleet.reachable(s.node)
@@ -580,7 +592,7 @@ export class Volume {
   /** A write after a rewind makes it permanent: the kept log above VDL is truncated under a new epoch. */
   private discardRewoundLog(): void {
     const w = this.writer!
-    this.truncateAbove(w.vdl, w.nextLsn - 1)
+    this.truncateAbove(w.vdl)
     this.rewoundFrom = undefined
     this.writer = this.newWriter(w.vdl, w.nextLsn)
     this.updateDurability(this.writer)
