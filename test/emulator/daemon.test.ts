@@ -28,7 +28,7 @@ describe('daemon process', () => {
     const home = mkdtempSync(join(tmpdir(), 'auroractl-emu-'))
     const spawnedAt = performance.now()
     const daemon = await start({AURORACTL_SEED: '1234'}, home)
-    const status = await (await fetch(`${daemon.endpoint}/_auroractl/status`)).json()
+    const status = (await (await fetch(`${daemon.endpoint}/_auroractl/status`)).json()) as {startedAt: string}
     const coldStartMs = performance.now() - spawnedAt
     console.log(`daemon cold start to first answer: ${coldStartMs.toFixed(0)} ms`)
     expect(coldStartMs).toBeLessThan(1000)

@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   let startedAt = ''
 
   let shuttingDown = false
-  let ticker: NodeJS.Timeout | undefined
+  let ticker: NodeJS.Timeout | undefined = undefined
   const shutdown = (reason: string) => {
     if (shuttingDown) return
     shuttingDown = true
