@@ -9,7 +9,7 @@ import {closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeF
 import {join} from 'node:path'
 import {createRdsServer, listenOnLoopback} from './api/server.js'
 import {SystemClock} from './clock.js'
-import {ControlPlane} from './control/plane.js'
+import {CLOCK_OFFSET_KEY, ControlPlane} from './control/plane.js'
 import {Store} from './control/store.js'
 import {isTimingProfileName, timingProfile} from './control/timing.js'
 import {Prng, seedFromEnv} from './prng.js'
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   acquireLock(lockPath)
 
   const store = new Store(join(home, 'state.db'))
-  const clock = new SystemClock(Number(store.readMeta('clockOffsetMs') ?? '0'))
+  const clock = new SystemClock(Number(store.readMeta(CLOCK_OFFSET_KEY) ?? '0'))
   const prng = new Prng(seed)
   const plane = new ControlPlane({clock, prng, store, timing: timingProfile(timingName)})
   const version = packageVersion()
@@ -126,6 +126,13 @@ async function main(): Promise<void> {
     admin: {
       status: () => ({running: true, pid: process.pid, endpoint, home, timing: timingName, seed, startedAt, version}),
       shutdown: () => shutdown('admin request'),
+      advanceClock: (ms) => {
+        clock.advance(ms)
+        plane.persistClockOffset(clock.offset)
+        plane.tick()
+        log(`clock advanced by ${ms} ms (offset now ${clock.offset} ms)`)
+        return {offsetMs: clock.offset, now: new Date(clock.now()).toISOString()}
+      },
     },
   })
   process.on('SIGTERM', () => shutdown('SIGTERM'))
