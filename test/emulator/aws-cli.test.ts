@@ -238,6 +238,18 @@ describe('malformed requests', () => {
     const huge = await rawQuery(daemon, `${form({Action: 'DescribeDBClusters'})}&Pad=${'x'.repeat(2 * 1024 * 1024)}`)
     expect(huge.status).toBe(413)
     expect(errorCode(huge.text)).toBe('RequestEntityTooLarge')
+    // Without Content-Length (chunked), the limit is enforced while reading.
+    const chunk = new TextEncoder().encode('x'.repeat(64 * 1024))
+    let sent = 0
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 40) controller.enqueue(chunk)
+        else controller.close()
+      },
+    })
+    const chunked = await fetch(`${daemon.endpoint}/`, {method: 'POST', body: stream, duplex: 'half'} as RequestInit)
+    expect(chunked.status).toBe(413)
+    expect(errorCode(await chunked.text())).toBe('RequestEntityTooLarge')
     const viaGet = await fetch(`${daemon.endpoint}/?${form({Action: 'DescribeDBEngineVersions', Engine: 'aurora-mysql'})}`)
     expect(viaGet.status).toBe(200)
     expect(await viaGet.text()).toContain('<DBEngineVersion><Engine>aurora-mysql</Engine>')
