@@ -2,7 +2,7 @@ import type {Prng} from '../prng.js'
 import {compareVersions, defaultPort, resolveEngineVersion, type EngineVersionInfo} from './engines.js'
 import {EVENTS} from './events.js'
 import {
-  dbClusterAlreadyExists, dbClusterNotFound, dbClusterSnapshotAlreadyExists, dbClusterSnapshotNotFound, invalidDbClusterState,
+  dbClusterAlreadyExists, dbClusterSnapshotAlreadyExists, dbClusterSnapshotNotFound, invalidDbClusterState,
   invalidParameterCombination, invalidParameterValue,
 } from './faults.js'
 import {
@@ -125,14 +125,8 @@ export function createDBCluster(state: ControlState, regionName: string, input: 
 export function describeDBClusters(state: ControlState, regionName: string, input: {DBClusterIdentifier?: string; Filters?: Filter[]} & Page): PageOf<ClusterView> {
   const maxRecords = validateMaxRecords(input.MaxRecords)
   const region = state.region(regionName)
-  let clusters: Cluster[]
-  if (input.DBClusterIdentifier !== undefined) {
-    const cluster = region.clusters.get(stripArn(input.DBClusterIdentifier).toLowerCase())
-    if (!cluster) throw dbClusterNotFound(input.DBClusterIdentifier)
-    clusters = [cluster]
-  } else {
-    clusters = [...region.clusters.values()]
-  }
+  let clusters = input.DBClusterIdentifier !== undefined
+    ? [findCluster(region, input.DBClusterIdentifier)] : [...region.clusters.values()]
   for (const filter of input.Filters ?? []) {
     const values = filter.Values
     switch (filter.Name) {

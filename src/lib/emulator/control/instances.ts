@@ -1,7 +1,7 @@
 import {isKnownInstanceClass, licenseModel, resolveEngineVersion, SERVERLESS_CLASS} from './engines.js'
 import {EVENTS} from './events.js'
 import {
-  dbInstanceAlreadyExists, dbInstanceNotFound, instanceQuotaExceeded, invalidDbClusterState, invalidParameterCombination, invalidParameterValue,
+  dbInstanceAlreadyExists, instanceQuotaExceeded, invalidDbClusterState, invalidParameterCombination, invalidParameterValue,
 } from './faults.js'
 import {moveInstance, requireClusterStatus, requireInstanceStatus, type Cluster, type Instance, type Tag} from './model.js'
 import {paginate, stripArn, validateMaxRecords, type Filter, type Page, type PageOf} from './paging.js'
@@ -90,14 +90,8 @@ export function createDBInstance(state: ControlState, regionName: string, input:
 export function describeDBInstances(state: ControlState, regionName: string, input: {DBInstanceIdentifier?: string; Filters?: Filter[]} & Page): PageOf<InstanceView> {
   const maxRecords = validateMaxRecords(input.MaxRecords)
   const region = state.region(regionName)
-  let instances: Instance[]
-  if (input.DBInstanceIdentifier !== undefined) {
-    const instance = region.instances.get(stripArn(input.DBInstanceIdentifier).toLowerCase())
-    if (!instance) throw dbInstanceNotFound(input.DBInstanceIdentifier)
-    instances = [instance]
-  } else {
-    instances = [...region.instances.values()]
-  }
+  let instances = input.DBInstanceIdentifier !== undefined
+    ? [findInstance(region, input.DBInstanceIdentifier)] : [...region.instances.values()]
   for (const filter of input.Filters ?? []) {
     const values = filter.Values
     switch (filter.Name) {
