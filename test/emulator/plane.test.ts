@@ -271,6 +271,20 @@ describe('failover', () => {
     ])
   })
 
+  it('reports a same-AZ failover with RDS-EVENT-0072', () => {
+    const {plane} = makePlane('instant')
+    plane.createDBCluster(R, {DBClusterIdentifier: 'c1', ...PG_CLUSTER})
+    for (const id of ['w', 'r']) {
+      plane.createDBInstance(R, {DBInstanceIdentifier: id, DBClusterIdentifier: 'c1', Engine: 'aurora-postgresql', DBInstanceClass: 'db.r6g.large', AvailabilityZone: 'us-east-1b'})
+    }
+    plane.failoverDBCluster(R, {DBClusterIdentifier: 'c1'})
+    const failover = plane.describeEvents(R, {SourceType: 'db-cluster', EventCategories: ['failover']}).items
+    expect(failover.map((e) => [e.eventId, e.message])).toEqual([
+      ['RDS-EVENT-0072', 'Started same AZ failover to DB instance: r'],
+      ['RDS-EVENT-0071', 'Completed failover to DB instance: r'],
+    ])
+  })
+
   it('honours TargetDBInstanceIdentifier and refuses one-instance clusters', () => {
     const {plane} = makePlane('instant')
     readyCluster(plane, 'solo', 1)

@@ -3,10 +3,16 @@
  *   AURORACTL_HOME (required), AURORACTL_LOCAL_PORT (default 0 = any free port),
  *   AURORACTL_TIMING (instant|fast|realistic, default fast), AURORACTL_SEED (optional).
  * One daemon per state directory (daemon.lock); daemon.json describes the running daemon; logs go to stderr.
- * Exit codes: 0 clean shutdown, 2 bad configuration, 3 already running.
+ * Exit codes: 0 clean shutdown, 1 unexpected start-up failure, 2 bad configuration or port unavailable, 3 already running.
+ *
+ * It serves, on 127.0.0.1 only, the RDS Query API at `/` and a JSON admin API:
+ *   GET  /_auroractl/status         {running, pid, endpoint, home, timing, seed, startedAt, version}
+ *   POST /_auroractl/shutdown       replies, then exits 0 (SQLite closed, daemon.json and daemon.lock removed)
+ *   POST /_auroractl/reset          wipes every Region's state and keeps running
+ *   POST /_auroractl/clock/advance  body {"ms": N}: moves the emulator's clock forward (persisted in state.db)
  */
 import {closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync} from 'node:fs'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 import {createRdsServer, listenOnLoopback} from './api/server.js'
 import {SystemClock} from './clock.js'
 import {CLOCK_OFFSET_KEY, ControlPlane} from './control/plane.js'
@@ -77,8 +83,8 @@ function writeJsonAtomically(path: string, value: unknown): void {
 
 async function main(): Promise<void> {
   const startedAtMs = Date.now()
-  const home = process.env.AURORACTL_HOME
-  if (!home) fail(2, 'AURORACTL_HOME must be set to the state directory')
+  if (!process.env.AURORACTL_HOME) fail(2, 'AURORACTL_HOME must be set to the state directory')
+  const home = resolve(process.env.AURORACTL_HOME)
   const timingName = process.env.AURORACTL_TIMING || 'fast'
   if (!isTimingProfileName(timingName)) fail(2, `AURORACTL_TIMING must be instant, fast or realistic, got "${timingName}"`)
   const portText = process.env.AURORACTL_LOCAL_PORT || '0'
