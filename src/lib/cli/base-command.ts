@@ -1,6 +1,6 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
-import {openRds, type Rds, type Target} from '../rds/client.js'
+import {LOCAL_DEFAULT_REGION, openRds, type Rds, type Target} from '../rds/client.js'
 import type {WaitSettings} from '../rds/wait.js'
 import {WaitTimeout} from '../rds/wait.js'
 import {parseDuration} from './duration.js'
@@ -72,12 +72,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected async rds(): Promise<Rds> {
-    if (!this.rdsClient) {
-      this.rdsClient = await openRds(this.target, {
-        onDaemonStarted: (endpoint, pid) => this.notice(`Started the local Aurora emulator at ${endpoint} (pid ${pid}); stop it with \`auroractl local stop\`.`),
-      })
-    }
+    if (!this.rdsClient) this.rdsClient = await openRds(this.target, {onDaemonStarted: this.daemonStarted})
     return this.rdsClient
+  }
+
+  protected readonly daemonStarted = (endpoint: string, pid: number): void =>
+    this.notice(`Started the local Aurora emulator at ${endpoint} (pid ${pid}); stop it with \`auroractl local stop\`.`)
+
+  /** The Region of an emulator-only command, which has no meaning on AWS. */
+  protected localRegion(): string {
+    if (this.target.backend !== 'local') {
+      throw new CommandError(`\`auroractl ${this.id}\` drives the local emulator only.`, {exitCode: ExitCode.usage, hint: 'Drop --backend aws (or AURORACTL_BACKEND=aws).'})
+    }
+    return this.target.region || LOCAL_DEFAULT_REGION
   }
 
   /** A line for people, on stderr, so stdout stays the result. */

@@ -19,6 +19,6 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 export function exitCodeForAwsCode(code: string): ExitCodeValue {
   if (/^(InvalidParameter|MissingParameter|ValidationError|MalformedQueryString|InvalidQueryParameter|MissingAction|InvalidAction|MissingRegion)/.test(code)) return ExitCode.usage
   if (/NotFound/.test(code)) return ExitCode.notFound
-  if (/^Invalid.*State|AlreadyExists|Quota|StorageQuotaExceeded|InsufficientDB/.test(code)) return ExitCode.conflict
+  if (/^Invalid.*State|AlreadyExists|Quota|StorageQuotaExceeded|InsufficientDB|QuorumUnavailable/.test(code)) return ExitCode.conflict
   return ExitCode.error
 }

@@ -1,6 +1,7 @@
 import type {DBCluster, DBInstance, Event} from '@aws-sdk/client-rds'
 import type {ChalkInstance} from 'chalk'
 
+import type {FaultReport, VolumeReport} from '../local/storage.js'
 import {renderTable} from './table.js'
 
 function statusColour(c: ChalkInstance, status = ''): string {
@@ -91,4 +92,69 @@ export function renderEvents(events: Event[], c: ChalkInstance): string {
     e.Message ?? '',
   ])
   return renderTable(['TIME', 'SOURCE', 'TYPE', 'MESSAGE'], rows, c.bold)
+}
+
+function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let value = n
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
+}
+
+function quorum(c: ChalkInstance, state: string, needed: string): string {
+  return state === 'available' ? c.green(`available (${needed})`) : c.red(`lost (needs ${needed})`)
+}
+
+export function renderVolume(v: VolumeReport, c: ChalkInstance): string {
+  const lines = [
+    `${c.bold(v.cluster)}  volume ${v.volumeId}  ${v.engine}  epoch ${v.epoch}  VCL ${v.vcl}  VDL ${v.vdl}`,
+    `${c.dim('Size'.padEnd(12))}  ${bytes(v.allocatedBytes)} allocated in ${v.protectionGroups.length} protection group${v.protectionGroups.length === 1 ? '' : 's'} (max ${bytes(v.maxBytes)}); ${bytes(v.usedBytes)} used; ${v.records} records in the log`,
+    `${c.dim('Writes'.padEnd(12))}  ${quorum(c, v.writeQuorum, '4/6')}`,
+    `${c.dim('Reads'.padEnd(12))}  ${quorum(c, v.readQuorum, '3/6')}`,
+    `${c.dim('Repair'.padEnd(12))}  ${v.repairPaused ? c.yellow('paused') : 'running'}`,
+    '',
+  ]
+  if (v.protectionGroups.length === 0) {
+    lines.push(c.dim('No data written yet: the first write allocates protection group 0.'))
+    return lines.join('\n')
+  }
+  const state = (s: string) => (s === 'healthy' ? c.green(s) : s === 'rebuilding' ? c.yellow(s) : c.red(s))
+  const rows = v.protectionGroups.flatMap((g) =>
+    g.segments.map((s) => [String(g.index), s.id, s.az, s.node, String(s.scl), state(s.state), String(s.records), String(g.pgcl), String(g.membershipEpoch)]),
+  )
+  lines.push(renderTable(['PG', 'SEGMENT', 'AZ', 'NODE', 'SCL', 'STATE', 'RECORDS', 'PGCL', 'MEMBERSHIP'], rows, c.bold))
+  for (const g of v.protectionGroups) {
+    if (g.repair) lines.push(c.yellow(`PG ${g.index}: rebuilding ${g.repair.replacing} as ${g.repair.incoming} (${bytes(g.repair.bytes)}, ready by ${g.repair.readyAt})`))
+  }
+  if (v.recentEvents.length > 0) {
+    lines.push('', c.dim('Recent storage events:'))
+    for (const e of v.recentEvents.slice(-5)) lines.push(`  ${e.at}  ${describeVolumeEvent(e)}`)
+  }
+  return lines.join('\n')
+}
+
+function describeVolumeEvent(e: VolumeReport['recentEvents'][number]): string {
+  switch (e.type) {
+    case 'repair-started':
+      return `PG ${e.pg}: ${e.segment} replaced by ${e.replacement}; rebuilding ${bytes(e.bytes)} from peers`
+    case 'repair-finished':
+      return `PG ${e.pg}: ${e.replacement} rebuilt (${bytes(e.bytes)} in ${e.copyMs.toFixed(1)} ms); six copies again`
+    case 'recovered':
+      return `volume recovered at VDL ${e.vdl} (epoch ${e.epoch}, ${e.truncated} unacknowledged records discarded)`
+  }
+}
+
+export function renderFaults(f: FaultReport, c: ChalkInstance): string {
+  const none = c.dim('none')
+  return [
+    `${c.dim('Region'.padEnd(14))}  ${f.region}`,
+    `${c.dim('AZs down'.padEnd(14))}  ${f.downAzs.join(', ') || none}`,
+    `${c.dim('Nodes down'.padEnd(14))}  ${f.downNodes.join(', ') || none}`,
+    `${c.dim('Lost segments'.padEnd(14))}  ${f.lostSegments.map((s) => `${s.cluster} PG ${s.pg} ${s.segment}`).join(', ') || none}`,
+    `${c.dim('Repair'.padEnd(14))}  ${f.repairPaused ? c.yellow('paused') : 'running'}`,
+  ].join('\n')
 }

@@ -19,9 +19,12 @@ import {CLOCK_OFFSET_KEY, ControlPlane} from './control/plane.js'
 import {Store} from './control/store.js'
 import {isTimingProfileName, timingProfile} from './control/timing.js'
 import {Prng, seedFromEnv} from './prng.js'
+import {StorageAdmin} from './storage-admin.js'
 
 /** How often the scheduler checks for due transitions (the fast profile's steps are a few hundred ms). */
 const TICK_INTERVAL_MS = 50
+/** Storage background work runs every fourth tick (200 ms). */
+const STORAGE_TICKS = 4
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`)
@@ -105,7 +108,11 @@ async function main(): Promise<void> {
   const store = new Store(join(home, 'state.db'))
   const clock = new SystemClock(Number(store.readMeta(CLOCK_OFFSET_KEY) ?? '0'))
   const prng = new Prng(seed)
-  const plane = new ControlPlane({clock, prng, store, timing: timingProfile(timingName)})
+  const timing = timingProfile(timingName)
+  const plane = new ControlPlane({clock, prng, store, timing})
+  const storage = new StorageAdmin(plane, clock, timing, home)
+  storage.reconcile()
+  storage.openPersisted()
   const version = packageVersion()
   let endpoint = ''
   let startedAt = ''
@@ -117,6 +124,7 @@ async function main(): Promise<void> {
     shuttingDown = true
     log(`shutting down (${reason})`)
     if (ticker) clearInterval(ticker)
+    storage.close()
     server.close()
     server.closeAllConnections()
     store.close()
@@ -129,6 +137,7 @@ async function main(): Promise<void> {
     plane,
     prng,
     log,
+    storage,
     admin: {
       status: () => ({running: true, pid: process.pid, endpoint, home, timing: timingName, seed, startedAt, version}),
       shutdown: () => shutdown('admin request'),
@@ -157,11 +166,16 @@ async function main(): Promise<void> {
   writeJsonAtomically(infoPath, {pid: process.pid, port, endpoint, home, timing: timingName, seed, startedAt, version})
   log(`auroractl emulator ${version} listening on ${endpoint} (pid ${process.pid}, timing ${timingName}, seed ${seed}, home ${home}, ready in ${Date.now() - startedAtMs} ms)`)
 
+  let ticks = 0
   ticker = setInterval(() => {
-    const due = plane.nextDueAt()
-    if (due === undefined || due > clock.now()) return
     try {
-      plane.tick()
+      const due = plane.nextDueAt()
+      if (due !== undefined && due <= clock.now()) plane.tick()
+      // Storage background work (gossip, repair, coalescing) and dropping the volumes of deleted clusters.
+      if (++ticks % STORAGE_TICKS === 0) {
+        storage.reconcile()
+        storage.tick()
+      }
     } catch (error) {
       log(`scheduler error: ${(error as Error).stack ?? String(error)}`)
     }

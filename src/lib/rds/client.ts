@@ -1,7 +1,7 @@
 import {RDSClient} from '@aws-sdk/client-rds'
 
 import {startDaemon} from '../local/daemon-process.js'
-import {ClientSideFault} from './fault.js'
+import {ClientSideFault} from '../fault.js'
 import {stateHome} from '../local/home.js'
 
 export type Backend = 'local' | 'aws'

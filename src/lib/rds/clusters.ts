@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-rds'
 
 import type {Rds} from './client.js'
-import {ClientSideFault} from './fault.js'
+import {ClientSideFault} from '../fault.js'
 import {placeInstances, nextInstanceIds, readersToRemove} from './placement.js'
 import {clusterInstances, describeCluster, topology, writerId} from './read.js'
 import {waitUntilClusterGone, waitUntilInstancesGone, waitUntilStopped, waitUntilUsable, type WaitSettings} from './wait.js'

@@ -4,6 +4,7 @@ import {missingParameter, RdsFault} from '../control/faults.js'
 import type {ControlPlane} from '../control/plane.js'
 import {DEFAULT_REGION, isRegionName} from '../control/regions.js'
 import type {Prng} from '../prng.js'
+import type {FaultAction, StorageAdmin} from '../storage-admin.js'
 import {OPERATIONS} from './operations.js'
 import {buildParamTree, coerceParams, parseFormEncoded} from './query-params.js'
 import {listMemberName} from './shapes.js'
@@ -26,6 +27,8 @@ export interface ServerOptions {
   prng: Prng
   admin: AdminHooks
   log: (line: string) => void
+  /** The volumes, storage faults and repair behind `/_auroractl/volume`, `/faults` and `/repair`. */
+  storage?: StorageAdmin
 }
 
 const CREDENTIAL_REGION = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/rds\/aws4_request/
@@ -43,7 +46,7 @@ export function regionOf(authorization: string | undefined, query: URLSearchPara
  * Each request is handled synchronously to completion (SQLite commit included) before the reply is written.
  */
 export function createRdsServer(options: ServerOptions): http.Server {
-  const {plane, prng, admin, log} = options
+  const {plane, prng, admin, log, storage} = options
 
   const sendXml = (res: http.ServerResponse, status: number, body: string, requestId: string) => {
     res.writeHead(status, {
@@ -108,6 +111,7 @@ export function createRdsServer(options: ServerOptions): http.Server {
       if (path === '/_auroractl/status' && req.method === 'GET') return sendJson(res, 200, admin.status())
       if (path === '/_auroractl/reset' && req.method === 'POST') {
         plane.reset()
+        storage?.reset()
         log('state reset through the admin API')
         return sendJson(res, 200, {reset: true})
       }
@@ -123,15 +127,65 @@ export function createRdsServer(options: ServerOptions): http.Server {
         }
         return sendJson(res, 200, admin.advanceClock(ms))
       }
+      if (storage && handleStorage(req, res, path, body, storage)) return
       if (path === '/_auroractl/shutdown' && req.method === 'POST') {
         res.on('finish', () => admin.shutdown())
         return sendJson(res, 200, {shuttingDown: true})
       }
       sendJson(res, 404, {error: {code: 'NotFound', message: `No admin endpoint ${req.method} ${path}`}})
     } catch (error) {
+      if (error instanceof RdsFault) return sendJson(res, error.httpStatus, {error: {code: error.code, message: error.message}})
       log(`admin error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
       sendJson(res, 500, {error: {code: 'InternalFailure', message: 'admin request failed'}})
     }
+  }
+
+  /** The storage admin routes; true when the request was one of them. */
+  const handleStorage = (req: http.IncomingMessage, res: http.ServerResponse, path: string, body: Buffer, storage: StorageAdmin): boolean => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const json = (): Record<string, unknown> => {
+      try {
+        const parsed = JSON.parse(body.toString('utf8') || '{}') as unknown
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>
+      } catch {
+        // reported below
+      }
+      throw new RdsFault('InvalidParameterValue', 400, 'The body must be a JSON object.')
+    }
+    const regionFrom = (value: unknown) => {
+      const region = typeof value === 'string' && value !== '' ? value : DEFAULT_REGION
+      if (!isRegionName(region)) throw new RdsFault('InvalidParameterValue', 400, `${region} is not a Region name.`)
+      return region
+    }
+    const text = (value: unknown, name: string) => {
+      if (typeof value !== 'string' || value === '') throw new RdsFault('MissingParameter', 400, `The request must contain ${name}.`)
+      return value
+    }
+    if (path === '/_auroractl/volume' && req.method === 'GET') {
+      sendJson(res, 200, storage.report(regionFrom(url.searchParams.get('region')), text(url.searchParams.get('cluster'), 'cluster')))
+      return true
+    }
+    if (path === '/_auroractl/volume/write' && req.method === 'POST') {
+      const b = json()
+      sendJson(res, 200, storage.write(regionFrom(b.region), text(b.cluster, 'cluster'), typeof b.records === 'number' ? b.records : 1))
+      return true
+    }
+    if (path === '/_auroractl/faults' && req.method === 'GET') {
+      sendJson(res, 200, storage.faults(regionFrom(url.searchParams.get('region'))))
+      return true
+    }
+    if (path === '/_auroractl/faults' && req.method === 'POST') {
+      const b = json()
+      sendJson(res, 200, storage.fault(regionFrom(b.region), b as unknown as FaultAction))
+      return true
+    }
+    if (path === '/_auroractl/repair' && req.method === 'POST') {
+      const b = json()
+      if (typeof b.paused !== 'boolean') throw new RdsFault('InvalidParameterValue', 400, 'The body must be {"paused": true|false}.')
+      sendJson(res, 200, storage.setRepairPaused(b.paused))
+      return true
+    }
+    return false
   }
 
   const server = http.createServer((req, res) => {

@@ -4,7 +4,7 @@ import * as clusters from './clusters.js'
 import {describeDBEngineVersions, type EngineVersionInfo} from './engines.js'
 import {describeEvents, type DescribeEventsInput} from './events.js'
 import {failoverDBCluster} from './failover.js'
-import {RdsFault} from './faults.js'
+import {dbClusterNotFound, RdsFault} from './faults.js'
 import * as instances from './instances.js'
 import type {ClusterSnapshot, RdsEvent} from './model.js'
 import type {Filter, Page, PageOf} from './paging.js'
@@ -12,6 +12,14 @@ import {ControlState} from './state.js'
 import type {Store} from './store.js'
 import type {TimingProfile} from './timing.js'
 import type {ClusterView, InstanceView} from './views.js'
+
+export interface ClusterRef {
+  region: string
+  id: string
+  resourceId: string
+  engine: string
+  status: string
+}
 
 export interface ControlPlaneOptions {
   clock: Clock
@@ -47,6 +55,22 @@ export class ControlPlane {
   /** The time of the next scheduled transition, if any. */
   nextDueAt(): number | undefined {
     return this.state.timers[0]?.at
+  }
+
+  /** Every cluster in every Region: what the storage layer keeps a volume for. */
+  clusterRefs(): ClusterRef[] {
+    const refs: ClusterRef[] = []
+    for (const region of this.state.regions.values()) {
+      for (const c of region.clusters.values()) refs.push({region: region.name, id: c.id, resourceId: c.resourceId, engine: c.engine, status: c.status})
+    }
+    return refs
+  }
+
+  /** One cluster by identifier; DBClusterNotFoundFault when there is none. */
+  clusterRef(region: string, id: string): ClusterRef {
+    const ref = this.clusterRefs().find((c) => c.region === region && c.id === id.toLowerCase())
+    if (!ref) throw dbClusterNotFound(id)
+    return ref
   }
 
   /** Wipes every Region (admin reset). */

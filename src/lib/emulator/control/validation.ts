@@ -74,8 +74,9 @@ export function validateServerlessV2(input: {MinCapacity?: number; MaxCapacity?:
   return {MinCapacity: min, MaxCapacity: max, ...(min === 0 ? {SecondsUntilAutoPause: pause ?? 300} : {})}
 }
 
+// `postgres` is not reserved: it is the console's default master user for Aurora PostgreSQL.
 const RESERVED_USERNAMES: Record<AuroraEngine, readonly string[]> = {
-  'aurora-postgresql': ['postgres', 'rdsadmin', 'rds_superuser', 'rdsrepladmin', 'public'],
+  'aurora-postgresql': ['rdsadmin', 'rds_superuser', 'rdsrepladmin', 'public'],
   'aurora-mysql': ['rdsadmin', 'rdsrepladmin', 'mysql.sys', 'mysql.session', 'mysql.infoschema'],
 }
 

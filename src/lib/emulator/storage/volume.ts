@@ -483,6 +483,7 @@ export class Volume {
     for (const g of this.groups) {
       const live = g.segments().filter((s) => s.state !== 'lost' && this.fleet.reachable(s.node))
       if (live.length < 2) continue
+      if (live.every((s) => s.scl === live[0].scl && s.epoch === this.epoch && s.state === 'healthy')) continue
       for (const s of live) this.fence(s)
       for (const s of live) {
         if (s.state === 'rebuilding') continue

@@ -1,0 +1,270 @@
+import type {ClusterRef, ControlPlane} from './control/plane.js'
+import {RdsFault} from './control/faults.js'
+import type {TimingProfile} from './control/timing.js'
+import type {Clock} from './clock.js'
+import {MAX_VOLUME_BYTES} from './storage/geometry.js'
+import {StorageRegistry} from './storage/registry.js'
+import {StorageUnavailable, type Volume, type VolumeEvent} from './storage/volume.js'
+
+/** Repair copies at about 1 GiB/s: a 10 GB segment in 10 s, Aurora's figure (AURORA_FACTS §1). */
+const REPAIR_BYTES_PER_SECOND = 1024 ** 3
+
+export interface SegmentReport {
+  id: string
+  az: string
+  node: string
+  scl: number
+  /** healthy, rebuilding, lost, or unreachable (its node or AZ is down). */
+  state: string
+  records: number
+  logBytes: number
+}
+
+export interface ProtectionGroupReport {
+  index: number
+  pgcl: number
+  membershipEpoch: number
+  writeQuorum: boolean
+  readQuorum: boolean
+  segments: SegmentReport[]
+  repair?: {replacing: string; incoming: string; bytes: number; startedAt: string; readyAt: string}
+}
+
+export interface VolumeReport {
+  cluster: string
+  region: string
+  volumeId: string
+  engine: string
+  epoch: number
+  vcl: number
+  vdl: number
+  writeQuorum: 'available' | 'lost'
+  readQuorum: 'available' | 'lost'
+  allocatedBytes: number
+  maxBytes: number
+  usedBytes: number
+  records: number
+  protectionGroups: ProtectionGroupReport[]
+  repairPaused: boolean
+  recentEvents: (VolumeEvent & {at: string})[]
+}
+
+export interface FaultReport {
+  region: string
+  downAzs: string[]
+  downNodes: string[]
+  lostSegments: {cluster: string; pg: number; segment: string}[]
+  repairPaused: boolean
+}
+
+export type FaultAction =
+  | {action: 'az-down' | 'az-up'; az: string}
+  | {action: 'node-down' | 'node-up'; node: string}
+  | {action: 'segment-loss'; cluster: string; pg?: number}
+  | {action: 'heal'; target?: string; all?: boolean}
+
+const badRequest = (message: string) => new RdsFault('InvalidParameterValue', 400, message)
+
+/**
+ * The emulator's storage as the admin API shows and drives it: a volume for every
+ * cluster, storage faults and repair. It keeps volumes in step with the control plane.
+ */
+export class StorageAdmin {
+  readonly registry: StorageRegistry
+  private readonly events = new Map<string, (VolumeEvent & {at: string})[]>()
+
+  constructor(
+    private readonly plane: ControlPlane,
+    private readonly clock: Clock,
+    timing: TimingProfile,
+    home?: string,
+  ) {
+    this.registry = new StorageRegistry({home, clock, repair: {detectionDelayMs: timing.segmentRepairDetection, bytesPerSecond: REPAIR_BYTES_PER_SECOND}})
+  }
+
+  /**
+   * Deletes the volumes whose cluster is gone. A cluster's volume is opened (or created
+   * empty) when it is first used, so a thousand idle clusters cost no files.
+   */
+  reconcile(): void {
+    const wanted = new Set(this.plane.clusterRefs().map((r) => `${r.region}/${r.resourceId}`))
+    for (const {region, id} of [...this.registry.persisted(), ...this.registry.open()]) {
+      if (!wanted.has(`${region}/${id}`)) {
+        this.registry.drop(region, id)
+        this.events.delete(id)
+      }
+    }
+  }
+
+  /** Opens, at start-up, the volumes an earlier run persisted, so their recovery runs at once. */
+  openPersisted(): void {
+    for (const ref of this.plane.clusterRefs()) {
+      if (this.registry.persisted().some((p) => p.region === ref.region && p.id === ref.resourceId)) this.volumeOf(ref.region, ref.id)
+    }
+  }
+
+  private watch(ref: ClusterRef, volume: Volume): void {
+    volume.on((event) => {
+      const list = this.events.get(ref.resourceId) ?? []
+      list.push({...event, at: new Date(this.clock.now()).toISOString()})
+      if (list.length > 20) list.shift()
+      this.events.set(ref.resourceId, list)
+    })
+  }
+
+  private volumeOf(region: string, cluster: string): {ref: ClusterRef; volume: Volume} {
+    const ref = this.plane.clusterRef(region, cluster)
+    if (!this.registry.has(region, ref.resourceId)) this.watch(ref, this.registry.volume(region, ref.resourceId))
+    return {ref, volume: this.registry.volume(region, ref.resourceId)}
+  }
+
+  tick(): void {
+    this.registry.tick()
+  }
+
+  report(region: string, cluster: string): VolumeReport {
+    const {ref, volume} = this.volumeOf(region, cluster)
+    const fleet = this.registry.fleet(region)
+    const groups = volume.protectionGroups.map((g): ProtectionGroupReport => ({
+      index: g.index,
+      pgcl: volume.pgcl(g.index),
+      membershipEpoch: g.membershipEpoch,
+      writeQuorum: g.writable(fleet),
+      readQuorum: g.readable(fleet),
+      segments: g.segments().map((s) => ({
+        id: s.id,
+        az: s.node.az,
+        node: s.node.id,
+        scl: s.scl,
+        state: s.state === 'healthy' && !fleet.reachable(s.node) ? 'unreachable' : s.state,
+        records: s.recordCount,
+        logBytes: s.logBytes,
+      })),
+      repair: g.change && {
+        replacing: g.change.replacing.id,
+        incoming: g.change.incoming.id,
+        bytes: g.change.bytes,
+        startedAt: new Date(g.change.startedAt).toISOString(),
+        readyAt: new Date(g.change.readyAt).toISOString(),
+      },
+    }))
+    return {
+      cluster: ref.id,
+      region,
+      volumeId: ref.resourceId,
+      engine: ref.engine,
+      epoch: volume.currentEpoch,
+      vcl: volume.vcl,
+      vdl: volume.vdl,
+      writeQuorum: groups.every((g) => g.writeQuorum) ? 'available' : 'lost',
+      readQuorum: groups.every((g) => g.readQuorum) ? 'available' : 'lost',
+      allocatedBytes: volume.allocatedBytes(),
+      maxBytes: MAX_VOLUME_BYTES,
+      usedBytes: volume.usedBytes(),
+      records: volume.recordCount(),
+      protectionGroups: groups,
+      repairPaused: this.registry.repairPaused,
+      recentEvents: this.events.get(ref.resourceId) ?? [],
+    }
+  }
+
+  /**
+   * Writes `records` small transactions to a cluster's volume, as a load for drills while
+   * no SQL engine writes to it. Refused with the storage's reason when quorum is lost.
+   */
+  write(region: string, cluster: string, records: number): {committed: number; vdl: number} {
+    if (!Number.isInteger(records) || records < 1 || records > 100_000) throw badRequest('records must be an integer from 1 to 100000')
+    const {volume} = this.volumeOf(region, cluster)
+    let committed = 0
+    try {
+      for (let i = 0; i < records; i++) {
+        const block = i % 64
+        const stamp = new TextEncoder().encode(`${this.clock.now()}:${i}`)
+        volume.commit([{block, ranges: [{offset: (i * 32) % 8000, bytes: stamp}]}])
+        committed++
+      }
+    } catch (error) {
+      if (error instanceof StorageUnavailable) {
+        throw new RdsFault('StorageQuorumUnavailable', 409, `${error.message} (${committed} of ${records} transactions committed first)`)
+      }
+      throw error
+    }
+    return {committed, vdl: volume.vdl}
+  }
+
+  faults(region: string): FaultReport {
+    const fleet = this.registry.fleet(region)
+    const lostSegments: FaultReport['lostSegments'] = []
+    for (const ref of this.plane.clusterRefs().filter((r) => r.region === region)) {
+      if (!this.registry.has(region, ref.resourceId)) continue
+      for (const g of this.registry.volume(region, ref.resourceId).protectionGroups) {
+        for (const s of g.members) if (s.state === 'lost') lostSegments.push({cluster: ref.id, pg: g.index, segment: s.id})
+      }
+    }
+    return {
+      region,
+      downAzs: fleet.downAzList(),
+      downNodes: fleet.nodes.filter((n) => !n.up).map((n) => n.id),
+      lostSegments,
+      repairPaused: this.registry.repairPaused,
+    }
+  }
+
+  /** Injects or clears a fault; bad input (unknown AZ, node, cluster, group) is refused and changes nothing. */
+  fault(region: string, request: FaultAction): FaultReport {
+    const fleet = this.registry.fleet(region)
+    switch (request.action) {
+      case 'az-down':
+      case 'az-up': {
+        if (!fleet.azs.includes(request.az)) throw badRequest(`Unknown availability zone ${request.az} in ${region}; its AZs are ${fleet.azs.join(', ')}.`)
+        fleet.setAz(request.az, request.action === 'az-up')
+        break
+      }
+      case 'node-down':
+      case 'node-up': {
+        const node = fleet.node(request.node)
+        if (!node) throw badRequest(`Unknown storage node ${request.node} in ${region}; nodes are named like ${fleet.nodes[0].id}.`)
+        node.up = request.action === 'node-up'
+        break
+      }
+      case 'segment-loss': {
+        const {volume} = this.volumeOf(region, request.cluster)
+        const groups = volume.protectionGroups
+        if (groups.length === 0) throw new RdsFault('InvalidDBClusterStateFault', 400, `The volume of ${request.cluster} holds no data yet, so it has no segments to lose.`)
+        const pg = request.pg ?? 0
+        if (!Number.isInteger(pg) || pg < 0 || pg >= groups.length) throw badRequest(`The volume of ${request.cluster} has protection groups 0–${groups.length - 1}; there is no ${request.pg}.`)
+        if (!groups[pg].members.some((s) => s.state === 'healthy')) throw badRequest(`Protection group ${pg} has no healthy segment left to lose.`)
+        volume.loseSegment(pg)
+        break
+      }
+      case 'heal': {
+        if (request.all || request.target === undefined) {
+          for (const az of fleet.azs) fleet.setAz(az, true)
+          for (const n of fleet.nodes) n.up = true
+        } else if (fleet.azs.includes(request.target)) fleet.setAz(request.target, true)
+        else if (fleet.node(request.target)) fleet.node(request.target)!.up = true
+        else throw badRequest(`Nothing called ${request.target} to heal in ${region}: give an AZ, a storage node, or --all.`)
+        break
+      }
+      default:
+        throw badRequest(`Unknown fault action ${(request as {action: string}).action}`)
+    }
+    this.tick()
+    return this.faults(region)
+  }
+
+  setRepairPaused(paused: boolean): {repairPaused: boolean} {
+    this.registry.setRepairPaused(paused)
+    return {repairPaused: paused}
+  }
+
+  reset(): void {
+    this.registry.reset()
+    this.events.clear()
+  }
+
+  close(): void {
+    this.registry.close()
+  }
+}
+
