@@ -3,6 +3,7 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {renderTopology} from '../../lib/cli/views.js'
+import {volumeReport} from '../../lib/local/storage.js'
 import {clusterInstances, describeCluster} from '../../lib/rds/read.js'
 
 export default class ClusterDescribe extends BaseCommand<typeof ClusterDescribe> {
@@ -13,7 +14,11 @@ export default class ClusterDescribe extends BaseCommand<typeof ClusterDescribe>
   public async run(): Promise<DBCluster> {
     const rds = await this.rds()
     const cluster = await describeCluster(rds, this.args.cluster)
-    if (!this.jsonEnabled()) this.log(renderTopology(cluster, await clusterInstances(rds, this.args.cluster), this.stdoutColour))
+    if (!this.jsonEnabled()) {
+      // AWS reports an Aurora volume's size outside DescribeDBClusters (AllocatedStorage is always 1); the emulator can show it.
+      const volume = rds.backend === 'local' && !this.target.endpointUrl ? await volumeReport(rds.region, this.args.cluster) : undefined
+      this.log(renderTopology(cluster, await clusterInstances(rds, this.args.cluster), this.stdoutColour, volume))
+    }
     return cluster
   }
 }

@@ -33,7 +33,7 @@ function onOff(value: boolean | undefined): string {
   return value ? 'on' : 'off'
 }
 
-export function renderTopology(cluster: DBCluster, instances: DBInstance[], c: ChalkInstance): string {
+export function renderTopology(cluster: DBCluster, instances: DBInstance[], c: ChalkInstance, volume?: VolumeReport): string {
   const lines: string[] = []
   lines.push(`${c.bold(cluster.DBClusterIdentifier ?? '')}  ${statusColour(c, cluster.Status)}  ${cluster.Engine} ${cluster.EngineVersion}`)
   const facts: [string, string][] = [
@@ -45,6 +45,10 @@ export function renderTopology(cluster: DBCluster, instances: DBInstance[], c: C
   ]
   if (cluster.BacktrackWindow) facts.push(['Backtrack window', `${cluster.BacktrackWindow / 3600}h`])
   if (cluster.ServerlessV2ScalingConfiguration) facts.push(['Serverless v2', capacity(cluster)])
+  if (volume) {
+    const quorum = volume.writeQuorum === 'available' ? '' : c.red('; writes refused: write quorum lost')
+    facts.push(['Volume', `${bytes(volume.usedBytes)} used, ${bytes(volume.allocatedBytes)} allocated (VDL ${volume.vdl})${quorum}`])
+  }
   const width = Math.max(...facts.map(([k]) => k.length))
   for (const [k, v] of facts) lines.push(`${c.dim(k.padEnd(width))}  ${v}`)
   lines.push('')
