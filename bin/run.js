@@ -1,20 +1,24 @@
 #!/usr/bin/env node
+/* global require, __dirname */
+/* eslint-disable @typescript-eslint/no-require-imports */
+// CommonJS (bin/package.json says so): an ES module entry would cost Node's ESM loader ~15 ms first.
+'use strict'
 // The SDK's multi-line notice about Node 20 would land on stderr of every command; the README states supported Node versions instead.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 
-import fs from 'node:fs'
-import Module from 'node:module'
-import path from 'node:path'
-import {fileURLToPath} from 'node:url'
-import vm from 'node:vm'
+const fs = require('node:fs')
+const Module = require('node:module')
+const path = require('node:path')
+const vm = require('node:vm')
 
+const root = path.join(__dirname, '..')
 // dist/cli.cjs is the whole CLI, @oclif/core included, in one file (scripts/build.mjs); the
 // command files oclif loads through the manifest take their command from it.
-const bundle = fs.realpathSync(fileURLToPath(new URL('../dist/cli.cjs', import.meta.url)))
+const bundle = fs.realpathSync(path.join(root, 'dist', 'cli.cjs'))
 
 /**
- * Loads the bundle as Node's require() would, but compiled from the V8 code cache that the build
- * stored beside it (scripts/code-cache.mjs), which saves most of the time V8 spends compiling it.
+ * Loads the bundle as require() would, but compiled from the V8 code cache that the build stored
+ * beside it (scripts/code-cache.mjs), which saves most of the time V8 spends compiling it.
  * On Node >= 22.1, Node's own compile cache does this instead. AURORACTL_CODE_CACHE=off skips it;
  * =write (used by the build) stores the code compiled by this run when the process exits.
  */
@@ -22,7 +26,7 @@ function loadBundle() {
   const mode = process.env.AURORACTL_CODE_CACHE
   if (typeof Module.enableCompileCache === 'function' || mode === 'off') {
     if (mode !== 'off') Module.enableCompileCache()
-    return Module.createRequire(import.meta.url)(bundle)
+    return require(bundle)
   }
   const source = fs.readFileSync(bundle, 'utf8')
   const buildId = /\/\/# auroractl-build=(\w+)\n$/.exec(source.slice(-64))?.[1]
@@ -50,6 +54,7 @@ function loadBundle() {
     module,
     bundle,
     path.dirname(bundle),
+    // import() is not available to a vm.Script on Node 20; the bundle's run-time imports come here.
     (specifier) => import(specifier),
   )
   module.loaded = true
@@ -59,5 +64,5 @@ function loadBundle() {
   return module.exports
 }
 
-const {execute} = loadBundle()
-await execute({dir: import.meta.url})
+// The root is given, not found: oclif would look upward from this file and stop at bin/package.json.
+loadBundle().execute({loadOptions: {root}})
