@@ -17,7 +17,7 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
  * state, duplicate and quota faults are conflicts.
  */
 export function exitCodeForAwsCode(code: string): ExitCodeValue {
-  if (/^(InvalidParameter|MissingParameter|ValidationError|MalformedQueryString|InvalidQueryParameter|MissingAction|InvalidAction)/.test(code)) return ExitCode.usage
+  if (/^(InvalidParameter|MissingParameter|ValidationError|MalformedQueryString|InvalidQueryParameter|MissingAction|InvalidAction|MissingRegion)/.test(code)) return ExitCode.usage
   if (/NotFound/.test(code)) return ExitCode.notFound
   if (/^Invalid.*State|AlreadyExists|Quota|StorageQuotaExceeded|InsufficientDB/.test(code)) return ExitCode.conflict
   return ExitCode.error

@@ -1,6 +1,7 @@
 import {RDSClient} from '@aws-sdk/client-rds'
 
 import {startDaemon} from '../local/daemon-process.js'
+import {ClientSideFault} from './fault.js'
 import {stateHome} from '../local/home.js'
 
 export type Backend = 'local' | 'aws'
@@ -64,7 +65,7 @@ export interface OpenOptions {
 /** One RDS client path for both backends: the same SDK requests go to AWS or to the local emulator. */
 export async function openRds(target: Target, options: OpenOptions = {}): Promise<Rds> {
   if (target.backend === 'local') {
-    const region = target.region ?? LOCAL_DEFAULT_REGION
+    const region = target.region || LOCAL_DEFAULT_REGION
     let endpoint = target.endpointUrl
     if (!endpoint) {
       const {info, started} = await startDaemon(stateHome())
@@ -82,6 +83,7 @@ export async function openRds(target: Target, options: OpenOptions = {}): Promis
     credentials: fromNodeProviderChain({profile: target.profile}),
   })
   if (target.endpointUrl && !isAwsEndpoint(target.endpointUrl)) unsupportedOperationGuard(client)
-  const region = await client.config.region()
+  const region = await client.config.region().catch(() => undefined)
+  if (!region) throw new ClientSideFault('MissingRegion', 'No AWS region is set: pass --region, set AWS_REGION, or set one in your AWS profile.')
   return {client, backend: 'aws', region, pollMs: target.endpointUrl && !isAwsEndpoint(target.endpointUrl) ? 200 : 15_000}
 }

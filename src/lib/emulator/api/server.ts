@@ -1,0 +1,181 @@
+import http from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {missingParameter, RdsFault} from '../control/faults.js'
+import type {ControlPlane} from '../control/plane.js'
+import {DEFAULT_REGION, isRegionName} from '../control/regions.js'
+import type {Prng} from '../prng.js'
+import {OPERATIONS} from './operations.js'
+import {buildParamTree, coerceParams, parseFormEncoded} from './query-params.js'
+import {listMemberName} from './shapes.js'
+import {errorResponse, successResponse} from './xml.js'
+
+export const API_VERSION = '2014-10-31'
+/** Bodies larger than this are refused with 413 before they are buffered. */
+export const MAX_BODY_BYTES = 1024 * 1024
+
+export interface AdminHooks {
+  status(): Record<string, unknown>
+  /** Called after the reply to POST /_auroractl/shutdown has been flushed. */
+  shutdown(): void
+}
+
+export interface ServerOptions {
+  plane: ControlPlane
+  prng: Prng
+  admin: AdminHooks
+  log: (line: string) => void
+}
+
+const CREDENTIAL_REGION = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/rds\/aws4_request/
+
+/** The Region of a request is its SigV4 credential scope (header or presigned query); unsigned requests use us-east-1. */
+export function regionOf(authorization: string | undefined, query: URLSearchParams): string {
+  const fromHeader = authorization ? CREDENTIAL_REGION.exec(authorization)?.[1] : undefined
+  const fromQuery = query.get('X-Amz-Credential')?.split('/')[2]
+  const region = fromHeader ?? fromQuery
+  return region !== undefined && isRegionName(region) ? region : DEFAULT_REGION
+}
+
+/**
+ * The RDS Query API (POST / form-encoded, or GET with a query string) plus the JSON admin API under /_auroractl/.
+ * Each request is handled synchronously to completion (SQLite commit included) before the reply is written.
+ */
+export function createRdsServer(options: ServerOptions): http.Server {
+  const {plane, prng, admin, log} = options
+
+  const sendXml = (res: http.ServerResponse, status: number, body: string, requestId: string) => {
+    res.writeHead(status, {
+      'Content-Type': 'text/xml',
+      'Content-Length': Buffer.byteLength(body),
+      'x-amzn-RequestId': requestId,
+    })
+    res.end(body)
+  }
+
+  const sendFault = (res: http.ServerResponse, fault: RdsFault, requestId: string) =>
+    sendXml(res, fault.httpStatus, errorResponse(fault.type, fault.code, fault.message, requestId), requestId)
+
+  const sendJson = (res: http.ServerResponse, status: number, body: unknown) => {
+    const text = JSON.stringify(body)
+    res.writeHead(status, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text)})
+    res.end(text)
+  }
+
+  const handleQuery = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer) => {
+    const requestId = prng.uuid()
+    try {
+      let text: string
+      try {
+        text = new TextDecoder('utf-8', {fatal: true}).decode(body)
+      } catch {
+        throw new RdsFault('MalformedQueryString', 400, 'The request body is not valid UTF-8.')
+      }
+      const flat = req.method === 'GET' ? parseFormEncoded(url.search.slice(1)) : parseFormEncoded(text)
+      // Query-string parameters also count on POST (some clients send Action there).
+      if (req.method === 'POST' && url.search.length > 1) {
+        for (const [k, v] of parseFormEncoded(url.search.slice(1))) if (!flat.has(k)) flat.set(k, v)
+      }
+      const action = flat.get('Action')
+      if (action === undefined || action === '') throw new RdsFault('MissingAction', 400, 'Missing Action')
+      const operation = Object.hasOwn(OPERATIONS, action) ? OPERATIONS[action] : undefined
+      if (!operation) throw new RdsFault('InvalidAction', 400, `The action ${action} is not valid for this web service.`)
+      const version = flat.get('Version')
+      if (version === undefined) throw missingParameter('Version')
+      if (version !== API_VERSION) {
+        throw new RdsFault('InvalidParameterValue', 400, `Invalid API version ${version}. The supported version is ${API_VERSION}.`)
+      }
+      const input = coerceParams(buildParamTree(flat), operation.params)
+      for (const name of operation.required) {
+        if (input[name] === undefined) throw missingParameter(name)
+      }
+      const region = regionOf(req.headers.authorization, url.searchParams)
+      const result = operation.handle(plane, region, input)
+      sendXml(res, 200, successResponse(action, result, requestId, listMemberName), requestId)
+    } catch (error) {
+      if (error instanceof RdsFault) {
+        sendFault(res, error, requestId)
+      } else {
+        log(`internal error (request ${requestId}): ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
+        sendFault(res, new RdsFault('InternalFailure', 500, 'The request processing has failed because of an unknown error.'), requestId)
+      }
+    }
+  }
+
+  const handleAdmin = (req: http.IncomingMessage, res: http.ServerResponse, path: string) => {
+    try {
+      if (path === '/_auroractl/status' && req.method === 'GET') return sendJson(res, 200, admin.status())
+      if (path === '/_auroractl/reset' && req.method === 'POST') {
+        plane.reset()
+        log('state reset through the admin API')
+        return sendJson(res, 200, {reset: true})
+      }
+      if (path === '/_auroractl/shutdown' && req.method === 'POST') {
+        res.on('finish', () => admin.shutdown())
+        return sendJson(res, 200, {shuttingDown: true})
+      }
+      sendJson(res, 404, {error: {code: 'NotFound', message: `No admin endpoint ${req.method} ${path}`}})
+    } catch (error) {
+      log(`admin error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
+      sendJson(res, 500, {error: {code: 'InternalFailure', message: 'admin request failed'}})
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost')
+    } catch {
+      url = new URL('http://localhost/')
+    }
+    const declaredLength = Number(req.headers['content-length'] ?? '0')
+    const tooLarge = () => {
+      const requestId = prng.uuid()
+      res.setHeader('Connection', 'close')
+      sendFault(res, new RdsFault('RequestEntityTooLarge', 413, `Request body exceeds the ${MAX_BODY_BYTES}-byte limit.`), requestId)
+      // The rest of the upload is never read; the socket closes once the reply is out.
+      res.on('finish', () => req.socket.destroy())
+    }
+    if (declaredLength > MAX_BODY_BYTES) return tooLarge()
+
+    const chunks: Buffer[] = []
+    let received = 0
+    let aborted = false
+    req.on('data', (chunk: Buffer) => {
+      if (aborted) return
+      received += chunk.length
+      if (received > MAX_BODY_BYTES) {
+        aborted = true
+        chunks.length = 0
+        tooLarge()
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('error', () => undefined)
+    req.on('end', () => {
+      if (aborted) return
+      const body = Buffer.concat(chunks)
+      if (url.pathname.startsWith('/_auroractl/')) return handleAdmin(req, res, url.pathname)
+      if (req.method !== 'POST' && req.method !== 'GET') {
+        const requestId = prng.uuid()
+        return sendFault(res, new RdsFault('InvalidAction', 405, `HTTP method ${req.method} is not supported.`), requestId)
+      }
+      handleQuery(req, res, url, body)
+    })
+  })
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+  })
+  return server
+}
+
+/** Listens on 127.0.0.1 only; resolves with the bound port (pass 0 for any free port). */
+export function listenOnLoopback(server: http.Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve((server.address() as AddressInfo).port)
+    })
+  })
+}

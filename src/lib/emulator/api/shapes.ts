@@ -1,0 +1,206 @@
+import {engineDescription, engineVersions, licenseModel, versionDescription, type EngineVersionInfo} from '../control/engines.js'
+import {clusterArn, clusterSnapshotArn, instanceArn, type ClusterSnapshot, type RdsEvent} from '../control/model.js'
+import type {ClusterView, InstanceView} from '../control/plane.js'
+import type {XmlValue} from './xml.js'
+
+/** List element names from the RDS model (`member.locationName`), by the field that holds the list. */
+const LIST_MEMBER_NAMES: Record<string, string> = {
+  AvailabilityZones: 'AvailabilityZone',
+  DBClusterMembers: 'DBClusterMember',
+  DBClusters: 'DBCluster',
+  DBInstances: 'DBInstance',
+  DBClusterSnapshots: 'DBClusterSnapshot',
+  DBEngineVersions: 'DBEngineVersion',
+  Events: 'Event',
+  EventCategories: 'EventCategory',
+  VpcSecurityGroups: 'VpcSecurityGroupMembership',
+  DBSecurityGroups: 'DBSecurityGroup',
+  DBParameterGroups: 'DBParameterGroup',
+  TagList: 'Tag',
+  ReadReplicaIdentifiers: 'ReadReplicaIdentifier',
+  ReadReplicaDBInstanceIdentifiers: 'ReadReplicaDBInstanceIdentifier',
+  ReadReplicaDBClusterIdentifiers: 'ReadReplicaDBClusterIdentifier',
+  DBClusterOptionGroupMemberships: 'DBClusterOptionGroup',
+  DomainMemberships: 'DomainMembership',
+  ValidUpgradeTarget: 'UpgradeTarget',
+}
+
+export function listMemberName(field: string): string {
+  return LIST_MEMBER_NAMES[field] ?? 'member'
+}
+
+function parameterGroupFamily(engine: string, version: string): string {
+  return engineVersions(engine).find((v) => v.version === version)?.parameterGroupFamily ?? engine
+}
+
+const AWS_DOMAIN = 'rds.amazonaws.com'
+
+export function clusterShape(view: ClusterView): Record<string, XmlValue> {
+  const {cluster: c, members, region, endpointHash} = view
+  const family = parameterGroupFamily(c.engine, c.engineVersion)
+  const zonesInUse = new Set(members.map((i) => i.availabilityZone))
+  const pending = {
+    ...(c.pending.DBClusterIdentifier !== undefined ? {DBClusterIdentifier: c.pending.DBClusterIdentifier} : {}),
+    ...(c.pending.EngineVersion !== undefined && c.status !== 'modifying' ? {EngineVersion: c.pending.EngineVersion} : {}),
+  }
+  return {
+    AllocatedStorage: 1,
+    AvailabilityZones: c.availabilityZones,
+    BackupRetentionPeriod: c.backupRetentionPeriod,
+    DatabaseName: c.databaseName,
+    DBClusterIdentifier: c.id,
+    DBClusterParameterGroup: `default.${family}`,
+    DBSubnetGroup: 'default',
+    Status: c.status,
+    EarliestRestorableTime: c.status === 'creating' ? undefined : new Date(c.createdAt),
+    Endpoint: `${c.id}.cluster-${endpointHash}.${region}.${AWS_DOMAIN}`,
+    ReaderEndpoint: `${c.id}.cluster-ro-${endpointHash}.${region}.${AWS_DOMAIN}`,
+    MultiAZ: zonesInUse.size > 1,
+    Engine: c.engine,
+    EngineVersion: c.engineVersion,
+    Port: c.port,
+    MasterUsername: c.masterUsername,
+    PreferredBackupWindow: c.preferredBackupWindow,
+    PreferredMaintenanceWindow: c.preferredMaintenanceWindow,
+    ReadReplicaIdentifiers: [],
+    DBClusterMembers: members.map((i) => ({
+      DBInstanceIdentifier: i.id,
+      IsClusterWriter: i.isWriter,
+      DBClusterParameterGroupStatus: 'in-sync',
+      PromotionTier: i.promotionTier,
+    })),
+    VpcSecurityGroups: c.vpcSecurityGroupIds.map((id) => ({VpcSecurityGroupId: id, Status: 'active'})),
+    StorageEncrypted: c.storageEncrypted,
+    DbClusterResourceId: c.resourceId,
+    DBClusterArn: clusterArn(region, c.id),
+    IAMDatabaseAuthenticationEnabled: false,
+    ClusterCreateTime: new Date(c.createdAt),
+    BacktrackWindow: c.engine === 'aurora-mysql' ? c.backtrackWindow : undefined,
+    PendingModifiedValues: Object.keys(pending).length > 0 ? pending : undefined,
+    EngineMode: 'provisioned',
+    StorageType: 'aurora',
+    AutoMinorVersionUpgrade: true,
+    DeletionProtection: c.deletionProtection,
+    HttpEndpointEnabled: false,
+    CopyTagsToSnapshot: false,
+    CrossAccountClone: false,
+    DomainMemberships: [],
+    TagList: c.tags,
+    NetworkType: 'IPV4',
+    ServerlessV2ScalingConfiguration: c.serverlessV2 ? {...c.serverlessV2} : undefined,
+    MasterUserSecret: c.masterUserSecretArn ? {SecretArn: c.masterUserSecretArn, SecretStatus: 'active'} : undefined,
+  }
+}
+
+export function instanceShape(view: InstanceView): Record<string, XmlValue> {
+  const {instance: i, cluster: c, region, endpointHash} = view
+  const family = parameterGroupFamily(c.engine, c.engineVersion)
+  // While an instance is being created AWS returns neither its endpoint nor its creation time.
+  const created = i.status !== 'creating'
+  return {
+    DBInstanceIdentifier: i.id,
+    DBInstanceClass: i.instanceClass,
+    Engine: c.engine,
+    DBInstanceStatus: i.status,
+    MasterUsername: c.masterUsername,
+    DBName: c.databaseName,
+    Endpoint: created ? {Address: `${i.id}.${endpointHash}.${region}.${AWS_DOMAIN}`, Port: c.port} : undefined,
+    AllocatedStorage: 1,
+    InstanceCreateTime: created ? new Date(i.createdAt) : undefined,
+    PreferredBackupWindow: c.preferredBackupWindow,
+    BackupRetentionPeriod: c.backupRetentionPeriod,
+    DBSecurityGroups: [],
+    VpcSecurityGroups: c.vpcSecurityGroupIds.map((id) => ({VpcSecurityGroupId: id, Status: 'active'})),
+    DBParameterGroups: [{DBParameterGroupName: `default.${family}`, ParameterApplyStatus: 'in-sync'}],
+    AvailabilityZone: i.availabilityZone,
+    PreferredMaintenanceWindow: c.preferredMaintenanceWindow,
+    PendingModifiedValues: i.pendingInstanceClass !== undefined ? {DBInstanceClass: i.pendingInstanceClass} : {},
+    MultiAZ: false,
+    EngineVersion: c.engineVersion,
+    AutoMinorVersionUpgrade: true,
+    ReadReplicaDBInstanceIdentifiers: [],
+    LicenseModel: licenseModel(c.engine),
+    PubliclyAccessible: false,
+    StorageType: 'aurora',
+    DbInstancePort: 0,
+    DBClusterIdentifier: c.id,
+    StorageEncrypted: c.storageEncrypted,
+    DbiResourceId: i.resourceId,
+    CACertificateIdentifier: 'rds-ca-rsa2048-g1',
+    DomainMemberships: [],
+    CopyTagsToSnapshot: false,
+    MonitoringInterval: 0,
+    PromotionTier: i.promotionTier,
+    DBInstanceArn: instanceArn(region, i.id),
+    IAMDatabaseAuthenticationEnabled: false,
+    PerformanceInsightsEnabled: false,
+    DeletionProtection: false,
+    TagList: i.tags,
+    NetworkType: 'IPV4',
+    DedicatedLogVolume: false,
+  }
+}
+
+export function snapshotShape(region: string, s: ClusterSnapshot): Record<string, XmlValue> {
+  return {
+    AvailabilityZones: s.availabilityZones,
+    DBClusterSnapshotIdentifier: s.id,
+    DBClusterIdentifier: s.clusterId,
+    SnapshotCreateTime: new Date(s.createdAt),
+    Engine: s.engine,
+    EngineMode: 'provisioned',
+    AllocatedStorage: 1,
+    Status: s.status,
+    Port: s.port,
+    ClusterCreateTime: new Date(s.clusterCreatedAt),
+    MasterUsername: s.masterUsername,
+    EngineVersion: s.engineVersion,
+    LicenseModel: licenseModel(s.engine),
+    SnapshotType: s.snapshotType,
+    PercentProgress: s.status === 'available' ? 100 : 0,
+    StorageEncrypted: s.storageEncrypted,
+    DBClusterSnapshotArn: clusterSnapshotArn(region, s.id),
+    IAMDatabaseAuthenticationEnabled: false,
+    TagList: [],
+    StorageType: 'aurora',
+    DbClusterResourceId: s.clusterResourceId,
+  }
+}
+
+export function eventShape(e: RdsEvent): Record<string, XmlValue> {
+  return {
+    SourceIdentifier: e.sourceId,
+    SourceType: e.sourceType,
+    Message: e.message,
+    EventCategories: e.categories,
+    Date: new Date(e.at),
+    SourceArn: e.sourceArn,
+  }
+}
+
+export function engineVersionShape(v: EngineVersionInfo & {validUpgradeTargets: EngineVersionInfo[]}): Record<string, XmlValue> {
+  return {
+    Engine: v.engine,
+    MajorEngineVersion: v.major,
+    EngineVersion: v.version,
+    DBParameterGroupFamily: v.parameterGroupFamily,
+    DBEngineDescription: engineDescription(v.engine),
+    DBEngineVersionDescription: versionDescription(v),
+    ValidUpgradeTarget: v.validUpgradeTargets.map((t) => ({
+      Engine: t.engine,
+      EngineVersion: t.version,
+      Description: versionDescription(t),
+      AutoUpgrade: false,
+      IsMajorVersionUpgrade: t.major !== v.major,
+    })),
+    SupportsLogExportsToCloudwatchLogs: true,
+    SupportsReadReplica: true,
+    SupportedEngineModes: ['provisioned'],
+    Status: 'available',
+    SupportsParallelQuery: false,
+    SupportsGlobalDatabases: true,
+    SupportsBabelfish: false,
+    SupportsLimitlessDatabase: false,
+    SupportsIntegrations: false,
+  }
+}

@@ -1,0 +1,44 @@
+import type {EventSourceType} from './model.js'
+
+/**
+ * The RDS events the control plane emits, with AWS's ids, categories and messages
+ * (Aurora User Guide, "Amazon RDS event categories and event messages for Aurora").
+ */
+export interface EventTemplate {
+  id: string
+  sourceType: EventSourceType
+  category: string
+  message: (detail: string) => string
+}
+
+const t = (id: string, sourceType: EventSourceType, category: string, message: (detail: string) => string): EventTemplate => ({
+  id, sourceType, category, message,
+})
+
+export const EVENTS = {
+  clusterCreated: t('RDS-EVENT-0170', 'db-cluster', 'creation', () => 'DB cluster created'),
+  clusterDeleted: t('RDS-EVENT-0171', 'db-cluster', 'deletion', () => 'DB cluster deleted'),
+  clusterStopped: t('RDS-EVENT-0150', 'db-cluster', 'notification', () => 'DB cluster stopped'),
+  clusterStarted: t('RDS-EVENT-0151', 'db-cluster', 'notification', () => 'DB cluster started'),
+  masterCredentialsReset: t('RDS-EVENT-0016', 'db-cluster', 'configuration change', () => 'Reset master credentials'),
+  failoverStartedSameAz: t('RDS-EVENT-0072', 'db-cluster', 'failover', (id) => `Started same AZ failover to DB instance: ${id}`),
+  failoverStartedCrossAz: t('RDS-EVENT-0073', 'db-cluster', 'failover', (id) => `Started cross AZ failover to DB instance: ${id}`),
+  failoverCompleted: t('RDS-EVENT-0071', 'db-cluster', 'failover', (id) => `Completed failover to DB instance: ${id}`),
+  instanceCreated: t('RDS-EVENT-0005', 'db-instance', 'creation', () => 'DB instance created'),
+  instanceDeleted: t('RDS-EVENT-0003', 'db-instance', 'deletion', () => 'DB instance deleted'),
+  instanceRestarted: t('RDS-EVENT-0006', 'db-instance', 'availability', () => 'DB instance restarted'),
+  instanceClassApplying: t('RDS-EVENT-0012', 'db-instance', 'configuration change', () => 'Applying modification to database instance class'),
+  instanceClassApplied: t('RDS-EVENT-0014', 'db-instance', 'configuration change', () => 'Finished applying modification to DB instance class'),
+  instanceStopped: t('RDS-EVENT-0087', 'db-instance', 'notification', () => 'DB instance stopped'),
+  instanceStarted: t('RDS-EVENT-0088', 'db-instance', 'notification', () => 'DB instance started'),
+  snapshotCreating: t('RDS-EVENT-0074', 'db-cluster-snapshot', 'creation', () => 'Creating manual cluster snapshot'),
+  snapshotCreated: t('RDS-EVENT-0075', 'db-cluster-snapshot', 'creation', () => 'Manual cluster snapshot created'),
+} as const
+
+/** Events are kept for 14 days (AURORA_FACTS §11). */
+export const EVENT_RETENTION_MS = 14 * 24 * 60 * 60 * 1000
+
+export const EVENT_SOURCE_TYPES = [
+  'db-instance', 'db-parameter-group', 'db-security-group', 'db-snapshot', 'db-cluster', 'db-cluster-snapshot',
+  'custom-engine-version', 'db-proxy', 'blue-green-deployment', 'db-shard-group', 'zero-etl',
+] as const

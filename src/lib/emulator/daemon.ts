@@ -1,0 +1,158 @@
+/**
+ * The emulator daemon: `node dist/lib/emulator/daemon.js`, configured by environment:
+ *   AURORACTL_HOME (required), AURORACTL_LOCAL_PORT (default 0 = any free port),
+ *   AURORACTL_TIMING (instant|fast|realistic, default fast), AURORACTL_SEED (optional).
+ * One daemon per state directory (daemon.lock); daemon.json describes the running daemon; logs go to stderr.
+ * Exit codes: 0 clean shutdown, 2 bad configuration, 3 already running.
+ */
+import {closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync} from 'node:fs'
+import {join} from 'node:path'
+import {createRdsServer, listenOnLoopback} from './api/server.js'
+import {SystemClock} from './clock.js'
+import {ControlPlane} from './control/plane.js'
+import {Store} from './control/store.js'
+import {isTimingProfileName, timingProfile} from './control/timing.js'
+import {Prng, seedFromEnv} from './prng.js'
+
+/** How often the scheduler checks for due transitions (the fast profile's steps are a few hundred ms). */
+const TICK_INTERVAL_MS = 50
+
+function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString()} ${line}\n`)
+}
+
+function fail(code: number, message: string): never {
+  process.stderr.write(`${message}\n`)
+  process.exit(code)
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {version?: string}
+    return pkg.version ?? 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Takes `<home>/daemon.lock` (O_EXCL, holding our pid), taking over a lock whose owner is dead. */
+function acquireLock(path: string): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx')
+      writeSync(fd, String(process.pid))
+      closeSync(fd)
+      return
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      let owner = NaN
+      try {
+        owner = Number.parseInt(readFileSync(path, 'utf8'), 10)
+      } catch {
+        // Unreadable or vanished lock: treat as stale.
+      }
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        fail(3, `already running (pid ${owner})`)
+      }
+      rmSync(path, {force: true})
+    }
+  }
+  fail(3, `could not take the lock ${path}`)
+}
+
+function writeJsonAtomically(path: string, value: unknown): void {
+  const temp = `${path}.${process.pid}.tmp`
+  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`)
+  renameSync(temp, path)
+}
+
+async function main(): Promise<void> {
+  const startedAtMs = Date.now()
+  const home = process.env.AURORACTL_HOME
+  if (!home) fail(2, 'AURORACTL_HOME must be set to the state directory')
+  const timingName = process.env.AURORACTL_TIMING || 'fast'
+  if (!isTimingProfileName(timingName)) fail(2, `AURORACTL_TIMING must be instant, fast or realistic, got "${timingName}"`)
+  const portText = process.env.AURORACTL_LOCAL_PORT || '0'
+  const requestedPort = Number(portText)
+  if (!/^\d+$/.test(portText) || requestedPort > 65535) fail(2, `AURORACTL_LOCAL_PORT must be a port number, got "${portText}"`)
+  let seed: number
+  try {
+    seed = seedFromEnv(process.env.AURORACTL_SEED)
+  } catch (error) {
+    fail(2, (error as Error).message)
+  }
+
+  mkdirSync(home, {recursive: true})
+  const lockPath = join(home, 'daemon.lock')
+  const infoPath = join(home, 'daemon.json')
+  acquireLock(lockPath)
+
+  const store = new Store(join(home, 'state.db'))
+  const clock = new SystemClock(Number(store.readMeta('clockOffsetMs') ?? '0'))
+  const prng = new Prng(seed)
+  const plane = new ControlPlane({clock, prng, store, timing: timingProfile(timingName)})
+  const version = packageVersion()
+  let endpoint = ''
+  let startedAt = ''
+
+  let shuttingDown = false
+  let ticker: NodeJS.Timeout | undefined
+  const shutdown = (reason: string) => {
+    if (shuttingDown) return
+    shuttingDown = true
+    log(`shutting down (${reason})`)
+    if (ticker) clearInterval(ticker)
+    server.close()
+    server.closeAllConnections()
+    store.close()
+    rmSync(infoPath, {force: true})
+    rmSync(lockPath, {force: true})
+    process.exit(0)
+  }
+
+  const server = createRdsServer({
+    plane,
+    prng,
+    log,
+    admin: {
+      status: () => ({running: true, pid: process.pid, endpoint, home, timing: timingName, seed, startedAt, version}),
+      shutdown: () => shutdown('admin request'),
+    },
+  })
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  process.on('uncaughtException', (error) => log(`uncaught error: ${error.stack ?? error.message}`))
+
+  let port: number
+  try {
+    port = await listenOnLoopback(server, requestedPort)
+  } catch (error) {
+    rmSync(lockPath, {force: true})
+    fail(2, `cannot listen on 127.0.0.1:${requestedPort}: ${(error as Error).message}`)
+  }
+  endpoint = `http://127.0.0.1:${port}`
+  startedAt = new Date().toISOString()
+  writeJsonAtomically(infoPath, {pid: process.pid, port, endpoint, home, timing: timingName, seed, startedAt, version})
+  log(`auroractl emulator ${version} listening on ${endpoint} (pid ${process.pid}, timing ${timingName}, seed ${seed}, home ${home}, ready in ${Date.now() - startedAtMs} ms)`)
+
+  ticker = setInterval(() => {
+    const due = plane.nextDueAt()
+    if (due === undefined || due > clock.now()) return
+    try {
+      plane.tick()
+    } catch (error) {
+      log(`scheduler error: ${(error as Error).stack ?? String(error)}`)
+    }
+  }, TICK_INTERVAL_MS)
+}
+
+main().catch((error: unknown) => fail(1, `daemon failed to start: ${(error as Error).stack ?? String(error)}`))

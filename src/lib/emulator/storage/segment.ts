@@ -1,0 +1,149 @@
+import type {StorageNode} from './fleet.js'
+import {checksumValid, encodedSize, type LogRecord} from './record.js'
+
+export type SegmentState = 'healthy' | 'rebuilding' | 'lost'
+
+export type Delivery = {ok: true; scl: number} | {ok: false; reason: 'stale-epoch' | 'corrupt' | 'lost'}
+
+/**
+ * One of a protection group's six copies, on one storage node. It persists records it
+ * receives, acknowledges with its SCL (the end of its gap-free chain, P18 §2.3), fills
+ * gaps from peers, and refuses writers of an older volume epoch.
+ */
+export class Segment {
+  state: SegmentState = 'healthy'
+  /** Segment completion LSN: every record of the group up to here is present. */
+  scl = 0
+  /** Records at or below this LSN have been folded into the group's pages. */
+  floor = 0
+  /** The newest volume epoch seen; records of older epochs are refused (fencing). */
+  epoch = 0
+  private readonly records = new Map<number, LogRecord>()
+  private readonly nextByPrev = new Map<number, number>()
+  private readonly byBlock = new Map<number, number[]>()
+  private bytes = 0
+  /** The last folded record of the group, where this segment's chain resumes after a page transfer. */
+  private floorRecordLsn = 0
+
+  constructor(
+    readonly id: string,
+    readonly pg: number,
+    public node: StorageNode,
+  ) {}
+
+  get recordCount(): number {
+    return this.records.size
+  }
+
+  /** Bytes of log held (as framed on disk). */
+  get logBytes(): number {
+    return this.bytes
+  }
+
+  /**
+   * Persists a record and acknowledges with the SCL. A writer's record of an older
+   * epoch is refused; a copy from a peer (gossip, repair) carries no writer epoch.
+   */
+  receive(r: LogRecord, from: 'writer' | 'peer' = 'writer'): Delivery {
+    if (this.state === 'lost') return {ok: false, reason: 'lost'}
+    if (from === 'writer' && r.epoch < this.epoch) return {ok: false, reason: 'stale-epoch'}
+    if (!checksumValid(r)) return {ok: false, reason: 'corrupt'}
+    if (r.lsn > this.floor && !this.records.has(r.lsn)) this.store(r)
+    return {ok: true, scl: this.scl}
+  }
+
+  private store(r: LogRecord): void {
+    this.records.set(r.lsn, r)
+    this.nextByPrev.set(r.prevPgLsn, r.lsn)
+    const list = this.byBlock.get(r.block)
+    if (!list) this.byBlock.set(r.block, [r.lsn])
+    else {
+      let i = list.length
+      while (i > 0 && list[i - 1] > r.lsn) i--
+      list.splice(i, 0, r.lsn)
+    }
+    this.bytes += encodedSize(r)
+    this.advance()
+  }
+
+  private advance(): void {
+    for (let next = this.nextByPrev.get(this.scl); next !== undefined; next = this.nextByPrev.get(this.scl)) this.scl = next
+  }
+
+  has(lsn: number): boolean {
+    return this.records.has(lsn)
+  }
+
+  record(lsn: number): LogRecord | undefined {
+    return this.records.get(lsn)
+  }
+
+  /** Records with after < lsn ≤ upTo, ascending. */
+  recordsBetween(after: number, upTo: number): LogRecord[] {
+    const out: LogRecord[] = []
+    for (const r of this.records.values()) if (r.lsn > after && r.lsn <= upTo) out.push(r)
+    return out.sort((a, b) => a.lsn - b.lsn)
+  }
+
+  /** LSNs of the records of `block` with after < lsn ≤ upTo, ascending. */
+  blockRecords(block: number, after: number, upTo: number): LogRecord[] {
+    const list = this.byBlock.get(block)
+    if (!list) return []
+    const out: LogRecord[] = []
+    for (const lsn of list) if (lsn > after && lsn <= upTo) out.push(this.records.get(lsn)!)
+    return out
+  }
+
+  maxLsn(): number {
+    let max = this.scl
+    for (const lsn of this.records.keys()) if (lsn > max) max = lsn
+    return max
+  }
+
+  /** Discards records with after < lsn ≤ through: recovery's truncation range, or a rewind made permanent. */
+  truncateRange(after: number, through: number): void {
+    for (const r of [...this.records.values()]) if (r.lsn > after && r.lsn <= through) this.remove(r)
+    if (this.scl > after) {
+      this.scl = this.floorChainEnd(after)
+      this.advance()
+    }
+  }
+
+  /** After a truncation the chain resumes at the highest remaining record ≤ lsn (or the floor). */
+  private floorChainEnd(lsn: number): number {
+    let end = 0
+    for (const r of this.records.values()) if (r.lsn <= lsn && r.lsn > end) end = r.lsn
+    return Math.max(end, this.floorRecordLsn)
+  }
+
+  /**
+   * Takes the group's folded pages as its own up to `lsn` (a page transfer from peers):
+   * drops records below and resumes its chain at the last folded record.
+   */
+  adoptFloor(lsn: number, lastRecordLsn: number): void {
+    if (lsn <= this.floor) return
+    for (const r of [...this.records.values()]) if (r.lsn <= lsn) this.remove(r)
+    this.floor = lsn
+    this.floorRecordLsn = lastRecordLsn
+    if (this.scl < lastRecordLsn) this.scl = lastRecordLsn
+    this.advance()
+  }
+
+  private remove(r: LogRecord): void {
+    this.records.delete(r.lsn)
+    if (this.nextByPrev.get(r.prevPgLsn) === r.lsn) this.nextByPrev.delete(r.prevPgLsn)
+    const list = this.byBlock.get(r.block)!
+    list.splice(list.indexOf(r.lsn), 1)
+    if (list.length === 0) this.byBlock.delete(r.block)
+    this.bytes -= encodedSize(r)
+  }
+
+  /** The segment's data is destroyed (disk or node lost): it must be rebuilt elsewhere. */
+  lose(): void {
+    this.state = 'lost'
+    for (const r of [...this.records.values()]) this.remove(r)
+    this.scl = 0
+    this.floor = 0
+    this.floorRecordLsn = 0
+  }
+}
