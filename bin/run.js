@@ -18,25 +18,28 @@ const bundle = fs.realpathSync(path.join(root, 'dist', 'cli.cjs'))
 
 /**
  * Loads the bundle as require() would, but compiled from the V8 code cache that the build stored
- * beside it (scripts/code-cache.mjs), which saves most of the time V8 spends compiling it.
- * On Node >= 22.1, Node's own compile cache does this instead. AURORACTL_CODE_CACHE=off skips it;
- * =write (used by the build) stores the code compiled by this run when the process exits.
+ * beside it (scripts/code-cache.mjs): V8 then skips most of the compiling, including of the
+ * functions a command runs. The cache fits only the bundle's exact bytes and the V8 that wrote it
+ * (its first line says which); otherwise Node >= 22.1 uses its own compile cache, which keeps less,
+ * and older Nodes compile as usual. AURORACTL_CODE_CACHE=off skips both; =write (used by the
+ * build) stores the code compiled by this run when the process exits.
  */
 function loadBundle() {
   const mode = process.env.AURORACTL_CODE_CACHE
-  if (typeof Module.enableCompileCache === 'function' || mode === 'off') {
-    if (mode !== 'off') Module.enableCompileCache()
-    return require(bundle)
-  }
   const source = fs.readFileSync(bundle, 'utf8')
-  const buildId = /\/\/# auroractl-build=(\w+)\n$/.exec(source.slice(-64))?.[1]
+  const header = `${/\/\/# auroractl-build=(\w+)\n$/.exec(source.slice(-64))?.[1]} ${process.versions.v8} ${process.arch}\n`
   let cachedData
-  try {
-    const cache = fs.readFileSync(`${bundle}.cache`)
-    const header = `${buildId}\n`
-    if (buildId && cache.subarray(0, header.length).toString('latin1') === header) cachedData = cache.subarray(header.length)
-  } catch {
-    // no cache: compile as usual
+  if (mode !== 'off') {
+    try {
+      const cache = fs.readFileSync(`${bundle}.cache`)
+      if (cache.subarray(0, header.length).toString('latin1') === header) cachedData = cache.subarray(header.length)
+    } catch {
+      // no cache
+    }
+  }
+  if (!cachedData && mode !== 'write') {
+    if (mode !== 'off' && typeof Module.enableCompileCache === 'function') Module.enableCompileCache()
+    return require(bundle)
   }
   const module = new Module(bundle, undefined)
   module.filename = bundle
@@ -59,7 +62,7 @@ function loadBundle() {
   )
   module.loaded = true
   if (mode === 'write') {
-    process.once('exit', () => fs.writeFileSync(`${bundle}.cache`, Buffer.concat([Buffer.from(`${buildId}\n`, 'latin1'), script.createCachedData()])))
+    process.once('exit', () => fs.writeFileSync(`${bundle}.cache`, Buffer.concat([Buffer.from(header, 'latin1'), script.createCachedData()])))
   }
   return module.exports
 }
