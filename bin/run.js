@@ -26,7 +26,8 @@ const bundle = fs.realpathSync(path.join(root, 'dist', 'cli.cjs'))
  */
 function loadBundle() {
   const mode = process.env.AURORACTL_CODE_CACHE
-  const source = fs.readFileSync(bundle, 'utf8')
+  // ASCII only (scripts/build.mjs sees to it): latin1 is the same text, read without decoding UTF-8.
+  const source = fs.readFileSync(bundle, 'latin1')
   const header = `${/\/\/# auroractl-build=(\w+)\n$/.exec(source.slice(-64))?.[1]} ${process.versions.v8} ${process.arch}\n`
   let cachedData
   if (mode !== 'off') {
