@@ -4,15 +4,19 @@
 // `node -e 0` as the floor. Interleaved rounds, medians; target: auroractl ≤ 1/3 of the aws CLI.
 //
 //   node bench/startup.mjs [--target local|moto|both] [--runs 15] [--aws aws] [--check]
+//                          [--no-code-cache-too] [--baseline <another built checkout>]
 //
 // local (default): a daemon started with `auroractl local start` on a temporary AURORACTL_HOME;
 //   auroractl finds it as users do (no --endpoint-url), the aws CLI gets its endpoint.
 // moto: moto_server on a free port; auroractl with --backend aws --endpoint-url.
 // When `aws` on PATH is a pyenv shim (a shell script in front of the real one), the real
 // executable is measured too, as `awsDirect`, and the target is checked against it as well.
+// --no-code-cache-too adds this build run with AURORACTL_CODE_CACHE=off; --baseline DIR adds
+// DIR/bin/run.js with the same arguments (e.g. a built checkout of an older commit).
 
 import {CreateDBClusterCommand, RDSClient} from '@aws-sdk/client-rds'
 import {execFileSync} from 'node:child_process'
+import path from 'node:path'
 import {parseArgs} from 'node:util'
 
 import {BIN, FAKE_AWS_ENV, REGION, awsCliVersion, cleanEnv, interleaved, machine, median, report, round, runOk, runTimed, startLocal, startMoto, stats, withCleanup} from './lib.mjs'
@@ -26,6 +30,8 @@ const {values: opts} = parseArgs({
     warmup: {type: 'string', default: '2'},
     aws: {type: 'string', default: 'aws'},
     check: {type: 'boolean', default: false},
+    'no-code-cache-too': {type: 'boolean', default: false},
+    baseline: {type: 'string'},
   },
 })
 const RUNS = Number(opts.runs)
@@ -85,6 +91,12 @@ async function measure(target) {
     }
     const direct = directAws(opts.aws)
     if (direct) commands.awsDirect = [direct, awsArgs]
+    const envs = {}
+    if (opts['no-code-cache-too']) {
+      commands.auroractlNoCodeCache = [BIN, auroractlArgs]
+      envs.auroractlNoCodeCache = {AURORACTL_CODE_CACHE: 'off'}
+    }
+    if (opts.baseline) commands.baseline = [path.resolve(opts.baseline, 'bin', 'run.js'), auroractlArgs]
     // Same answer from both, or the comparison means nothing.
     const ours = JSON.parse((await runOk(BIN, auroractlArgs, {env})).stdout)
     const theirs = JSON.parse((await runOk(opts.aws, awsArgs, {env})).stdout)
@@ -92,7 +104,7 @@ async function measure(target) {
 
     const runOne = async (name) => {
       const [command, args] = commands[name]
-      const result = await runTimed(command, args, {env})
+      const result = await runTimed(command, args, {env: {...env, ...envs[name]}})
       if (result.code !== 0) throw new Error(`${name} exited ${result.code}: ${result.stderr.trim()}`)
       return result.ms
     }
@@ -102,7 +114,7 @@ async function measure(target) {
     const result = {
       target,
       endpoint,
-      commands: Object.fromEntries(Object.entries(commands).map(([k, [c, a]]) => [k, [c === BIN ? 'bin/run.js' : c, ...a].join(' ')])),
+      commands: Object.fromEntries(Object.entries(commands).map(([k, [c, a]]) => [k, [...Object.entries(envs[k] ?? {}).map(([n, v]) => `${n}=${v}`), c === BIN ? 'bin/run.js' : c, ...a].join(' ')])),
       ms: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, stats(v)])),
       ratio: round(m.auroractl / m.aws, 3),
       auroractlAboveNodeMs: round(m.auroractl - m.node),
