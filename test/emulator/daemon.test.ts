@@ -28,7 +28,7 @@ describe('daemon process', () => {
     const home = mkdtempSync(join(tmpdir(), 'auroractl-emu-'))
     const spawnedAt = performance.now()
     const daemon = await start({AURORACTL_SEED: '1234'}, home)
-    const status = await (await fetch(`${daemon.endpoint}/_auroractl/status`)).json()
+    const status = (await (await fetch(`${daemon.endpoint}/_auroractl/status`)).json()) as {startedAt: string}
     const coldStartMs = performance.now() - spawnedAt
     console.log(`daemon cold start to first answer: ${coldStartMs.toFixed(0)} ms`)
     expect(coldStartMs).toBeLessThan(1000)
@@ -112,6 +112,23 @@ describe('daemon process', () => {
     expect(await exited).toBe(0)
     expect(existsSync(join(daemon.home, 'daemon.json'))).toBe(false)
     expect(existsSync(join(daemon.home, 'daemon.lock'))).toBe(false)
+  })
+
+  it('advances the clock through the admin API and keeps the offset across restarts', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'auroractl-emu-'))
+    const first = await start({AURORACTL_TIMING: 'instant'}, home)
+    await rawQuery(first, form({Action: 'CreateDBCluster', DBClusterIdentifier: 'aged', Engine: 'aurora-postgresql', MasterUsername: 'm', MasterUserPassword: 'secret-123'}))
+    const bad = await fetch(`${first.endpoint}/_auroractl/clock/advance`, {method: 'POST', body: '{"ms":"soon"}'})
+    expect(bad.status).toBe(400)
+    const advanced = await fetch(`${first.endpoint}/_auroractl/clock/advance`, {method: 'POST', body: JSON.stringify({ms: 2 * 3_600_000})})
+    expect((await advanced.json()) as {offsetMs: number}).toMatchObject({offsetMs: 2 * 3_600_000})
+    const recent = (daemon: Daemon, minutes: number) => rawQuery(daemon, form({Action: 'DescribeEvents', Duration: String(minutes)}))
+    expect((await recent(first, 60)).text).not.toContain('<Event>')
+    await stopDaemon(first)
+    running.splice(running.indexOf(first), 1)
+    const second = await start({AURORACTL_TIMING: 'instant'}, home)
+    expect((await recent(second, 60)).text).not.toContain('<Event>')
+    expect((await recent(second, 180)).text).toContain('<Message>DB cluster created</Message>')
   })
 
   it('SIGTERM exits 0 and cleans up', async () => {

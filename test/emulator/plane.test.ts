@@ -5,7 +5,8 @@ import {describe, expect, it} from 'vitest'
 import {ManualClock} from '../../src/lib/emulator/clock.js'
 import {RdsFault} from '../../src/lib/emulator/control/faults.js'
 import {CLUSTER_TRANSITIONS, moveCluster, type Instance} from '../../src/lib/emulator/control/model.js'
-import {bestFailoverTarget, ControlPlane} from '../../src/lib/emulator/control/plane.js'
+import {bestFailoverTarget} from '../../src/lib/emulator/control/failover.js'
+import {ControlPlane} from '../../src/lib/emulator/control/plane.js'
 import {Store} from '../../src/lib/emulator/control/store.js'
 import {timingProfile} from '../../src/lib/emulator/control/timing.js'
 import {Prng} from '../../src/lib/emulator/prng.js'
@@ -267,6 +268,20 @@ describe('failover', () => {
     expect(failoverEvents.map((e) => [e.eventId, e.message])).toEqual([
       ['RDS-EVENT-0073', 'Started cross AZ failover to DB instance: big'],
       ['RDS-EVENT-0071', 'Completed failover to DB instance: big'],
+    ])
+  })
+
+  it('reports a same-AZ failover with RDS-EVENT-0072', () => {
+    const {plane} = makePlane('instant')
+    plane.createDBCluster(R, {DBClusterIdentifier: 'c1', ...PG_CLUSTER})
+    for (const id of ['w', 'r']) {
+      plane.createDBInstance(R, {DBInstanceIdentifier: id, DBClusterIdentifier: 'c1', Engine: 'aurora-postgresql', DBInstanceClass: 'db.r6g.large', AvailabilityZone: 'us-east-1b'})
+    }
+    plane.failoverDBCluster(R, {DBClusterIdentifier: 'c1'})
+    const failover = plane.describeEvents(R, {SourceType: 'db-cluster', EventCategories: ['failover']}).items
+    expect(failover.map((e) => [e.eventId, e.message])).toEqual([
+      ['RDS-EVENT-0072', 'Started same AZ failover to DB instance: r'],
+      ['RDS-EVENT-0071', 'Completed failover to DB instance: r'],
     ])
   })
 

@@ -3,13 +3,19 @@
  *   AURORACTL_HOME (required), AURORACTL_LOCAL_PORT (default 0 = any free port),
  *   AURORACTL_TIMING (instant|fast|realistic, default fast), AURORACTL_SEED (optional).
  * One daemon per state directory (daemon.lock); daemon.json describes the running daemon; logs go to stderr.
- * Exit codes: 0 clean shutdown, 2 bad configuration, 3 already running.
+ * Exit codes: 0 clean shutdown, 1 unexpected start-up failure, 2 bad configuration or port unavailable, 3 already running.
+ *
+ * It serves, on 127.0.0.1 only, the RDS Query API at `/` and a JSON admin API:
+ *   GET  /_auroractl/status         {running, pid, endpoint, home, timing, seed, startedAt, version}
+ *   POST /_auroractl/shutdown       replies, then exits 0 (SQLite closed, daemon.json and daemon.lock removed)
+ *   POST /_auroractl/reset          wipes every Region's state and keeps running
+ *   POST /_auroractl/clock/advance  body {"ms": N}: moves the emulator's clock forward (persisted in state.db)
  */
 import {closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync} from 'node:fs'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 import {createRdsServer, listenOnLoopback} from './api/server.js'
 import {SystemClock} from './clock.js'
-import {ControlPlane} from './control/plane.js'
+import {CLOCK_OFFSET_KEY, ControlPlane} from './control/plane.js'
 import {Store} from './control/store.js'
 import {isTimingProfileName, timingProfile} from './control/timing.js'
 import {Prng, seedFromEnv} from './prng.js'
@@ -77,8 +83,8 @@ function writeJsonAtomically(path: string, value: unknown): void {
 
 async function main(): Promise<void> {
   const startedAtMs = Date.now()
-  const home = process.env.AURORACTL_HOME
-  if (!home) fail(2, 'AURORACTL_HOME must be set to the state directory')
+  if (!process.env.AURORACTL_HOME) fail(2, 'AURORACTL_HOME must be set to the state directory')
+  const home = resolve(process.env.AURORACTL_HOME)
   const timingName = process.env.AURORACTL_TIMING || 'fast'
   if (!isTimingProfileName(timingName)) fail(2, `AURORACTL_TIMING must be instant, fast or realistic, got "${timingName}"`)
   const portText = process.env.AURORACTL_LOCAL_PORT || '0'
@@ -97,7 +103,7 @@ async function main(): Promise<void> {
   acquireLock(lockPath)
 
   const store = new Store(join(home, 'state.db'))
-  const clock = new SystemClock(Number(store.readMeta('clockOffsetMs') ?? '0'))
+  const clock = new SystemClock(Number(store.readMeta(CLOCK_OFFSET_KEY) ?? '0'))
   const prng = new Prng(seed)
   const plane = new ControlPlane({clock, prng, store, timing: timingProfile(timingName)})
   const version = packageVersion()
@@ -105,7 +111,7 @@ async function main(): Promise<void> {
   let startedAt = ''
 
   let shuttingDown = false
-  let ticker: NodeJS.Timeout | undefined
+  let ticker: NodeJS.Timeout | undefined = undefined
   const shutdown = (reason: string) => {
     if (shuttingDown) return
     shuttingDown = true
@@ -126,6 +132,13 @@ async function main(): Promise<void> {
     admin: {
       status: () => ({running: true, pid: process.pid, endpoint, home, timing: timingName, seed, startedAt, version}),
       shutdown: () => shutdown('admin request'),
+      advanceClock: (ms) => {
+        clock.advance(ms)
+        plane.persistClockOffset(clock.offset)
+        plane.tick()
+        log(`clock advanced by ${ms} ms (offset now ${clock.offset} ms)`)
+        return {offsetMs: clock.offset, now: new Date(clock.now()).toISOString()}
+      },
     },
   })
   process.on('SIGTERM', () => shutdown('SIGTERM'))

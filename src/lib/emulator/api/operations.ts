@@ -1,7 +1,8 @@
-import type {
-  ControlPlane, CreateDBClusterInput, CreateDBInstanceInput, DescribeEventsInput, Filter, ModifyDBClusterInput,
-  ModifyDBInstanceInput, Page,
-} from '../control/plane.js'
+import type {CreateDBClusterInput, ModifyDBClusterInput} from '../control/clusters.js'
+import type {DescribeEventsInput} from '../control/events.js'
+import type {CreateDBInstanceInput, ModifyDBInstanceInput} from '../control/instances.js'
+import type {Filter, Page} from '../control/paging.js'
+import type {ControlPlane} from '../control/plane.js'
 import type {ParamSpec} from './query-params.js'
 import {clusterShape, engineVersionShape, eventShape, instanceShape, snapshotShape} from './shapes.js'
 import type {XmlValue} from './xml.js'

@@ -17,6 +17,8 @@ export interface AdminHooks {
   status(): Record<string, unknown>
   /** Called after the reply to POST /_auroractl/shutdown has been flushed. */
   shutdown(): void
+  /** Moves the emulator's clock forward (persisted), for `local clock advance`. */
+  advanceClock(ms: number): {offsetMs: number; now: string}
 }
 
 export interface ServerOptions {
@@ -101,13 +103,25 @@ export function createRdsServer(options: ServerOptions): http.Server {
     }
   }
 
-  const handleAdmin = (req: http.IncomingMessage, res: http.ServerResponse, path: string) => {
+  const handleAdmin = (req: http.IncomingMessage, res: http.ServerResponse, path: string, body: Buffer) => {
     try {
       if (path === '/_auroractl/status' && req.method === 'GET') return sendJson(res, 200, admin.status())
       if (path === '/_auroractl/reset' && req.method === 'POST') {
         plane.reset()
         log('state reset through the admin API')
         return sendJson(res, 200, {reset: true})
+      }
+      if (path === '/_auroractl/clock/advance' && req.method === 'POST') {
+        let ms: unknown
+        try {
+          ms = (JSON.parse(body.toString('utf8')) as {ms?: unknown}).ms
+        } catch {
+          ms = undefined
+        }
+        if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0) {
+          return sendJson(res, 400, {error: {code: 'InvalidParameterValue', message: 'Body must be {"ms": <non-negative integer>}'}})
+        }
+        return sendJson(res, 200, admin.advanceClock(ms))
       }
       if (path === '/_auroractl/shutdown' && req.method === 'POST') {
         res.on('finish', () => admin.shutdown())
@@ -155,7 +169,7 @@ export function createRdsServer(options: ServerOptions): http.Server {
     req.on('end', () => {
       if (aborted) return
       const body = Buffer.concat(chunks)
-      if (url.pathname.startsWith('/_auroractl/')) return handleAdmin(req, res, url.pathname)
+      if (url.pathname.startsWith('/_auroractl/')) return handleAdmin(req, res, url.pathname, body)
       if (req.method !== 'POST' && req.method !== 'GET') {
         const requestId = prng.uuid()
         return sendFault(res, new RdsFault('InvalidAction', 405, `HTTP method ${req.method} is not supported.`), requestId)

@@ -1,6 +1,6 @@
 import {engineDescription, engineVersions, licenseModel, versionDescription, type EngineVersionInfo} from '../control/engines.js'
 import {clusterArn, clusterSnapshotArn, instanceArn, type ClusterSnapshot, type RdsEvent} from '../control/model.js'
-import type {ClusterView, InstanceView} from '../control/plane.js'
+import type {ClusterView, InstanceView} from '../control/views.js'
 import type {XmlValue} from './xml.js'
 
 /** List element names from the RDS model (`member.locationName`), by the field that holds the list. */

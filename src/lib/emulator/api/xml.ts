@@ -8,8 +8,8 @@ export const RDS_XMLNS = 'http://rds.amazonaws.com/doc/2014-10-31/'
 
 export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => ({'<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;'})[c] as string)
-    // Characters XML 1.0 cannot carry at all are dropped rather than producing an unparsable document.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    // Characters XML 1.0 cannot carry at all (controls, lone surrogates) are dropped rather than producing an unparsable document.
+    .replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '')
 }
 
 export function formatTimestamp(date: Date): string {

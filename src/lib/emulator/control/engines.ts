@@ -1,4 +1,5 @@
 import {invalidParameterCombination, invalidParameterValue} from './faults.js'
+import {paginate, validateMaxRecords, type Page, type PageOf} from './paging.js'
 
 export type AuroraEngine = 'aurora-postgresql' | 'aurora-mysql'
 
@@ -97,4 +98,25 @@ export const SERVERLESS_CLASS = 'db.serverless'
 
 export function isKnownInstanceClass(instanceClass: string): boolean {
   return instanceClass === SERVERLESS_CLASS || instanceClassMemoryGiB(instanceClass) !== undefined
+}
+
+/** DescribeDBEngineVersions over the versions offered; each lists the newer versions of its engine as upgrade targets. */
+export function describeDBEngineVersions(
+  input: {Engine?: string; EngineVersion?: string; DBParameterGroupFamily?: string; DefaultOnly?: boolean} & Page,
+): PageOf<EngineVersionInfo & {validUpgradeTargets: EngineVersionInfo[]}> {
+  const maxRecords = validateMaxRecords(input.MaxRecords)
+  let versions = engineVersions(input.Engine)
+  if (input.EngineVersion !== undefined) versions = versions.filter((v) => v.version === input.EngineVersion)
+  if (input.DBParameterGroupFamily !== undefined) {
+    versions = versions.filter((v) => v.parameterGroupFamily === input.DBParameterGroupFamily)
+  }
+  if (input.DefaultOnly) versions = versions.filter((v) => v === engineVersions(v.engine)[0])
+  const page = paginate(versions, (v) => `${v.engine}/${v.version}`, maxRecords, input.Marker)
+  return {
+    items: page.items.map((v) => ({
+      ...v,
+      validUpgradeTargets: engineVersions(v.engine).filter((t) => compareVersions(t.version, v.version) > 0).reverse(),
+    })),
+    marker: page.marker,
+  }
 }

@@ -1,4 +1,7 @@
-import type {EventSourceType} from './model.js'
+import {invalidParameterCombination, invalidParameterValue} from './faults.js'
+import type {EventSourceType, RdsEvent} from './model.js'
+import {paginate, validateMaxRecords, type Page, type PageOf} from './paging.js'
+import type {ControlState} from './state.js'
 
 /**
  * The RDS events the control plane emits, with AWS's ids, categories and messages
@@ -23,6 +26,7 @@ export const EVENTS = {
   masterCredentialsReset: t('RDS-EVENT-0016', 'db-cluster', 'configuration change', () => 'Reset master credentials'),
   failoverStartedSameAz: t('RDS-EVENT-0072', 'db-cluster', 'failover', (id) => `Started same AZ failover to DB instance: ${id}`),
   failoverStartedCrossAz: t('RDS-EVENT-0073', 'db-cluster', 'failover', (id) => `Started cross AZ failover to DB instance: ${id}`),
+  failoverFailed: t('RDS-EVENT-0069', 'db-cluster', 'failover', () => 'Cluster failover failed, check the health of your cluster instances and try again'),
   failoverCompleted: t('RDS-EVENT-0071', 'db-cluster', 'failover', (id) => `Completed failover to DB instance: ${id}`),
   instanceCreated: t('RDS-EVENT-0005', 'db-instance', 'creation', () => 'DB instance created'),
   instanceDeleted: t('RDS-EVENT-0003', 'db-instance', 'deletion', () => 'DB instance deleted'),
@@ -42,3 +46,46 @@ export const EVENT_SOURCE_TYPES = [
   'db-instance', 'db-parameter-group', 'db-security-group', 'db-snapshot', 'db-cluster', 'db-cluster-snapshot',
   'custom-engine-version', 'db-proxy', 'blue-green-deployment', 'db-shard-group', 'zero-etl',
 ] as const
+
+export interface DescribeEventsInput extends Page {
+  SourceIdentifier?: string
+  SourceType?: string
+  StartTime?: Date
+  EndTime?: Date
+  Duration?: number
+  EventCategories?: string[]
+}
+
+/** DescribeEvents: the last 60 minutes unless StartTime/EndTime/Duration (minutes) say otherwise. */
+export function describeEvents(state: ControlState, regionName: string, input: DescribeEventsInput): PageOf<RdsEvent & {region: string}> {
+  const maxRecords = validateMaxRecords(input.MaxRecords)
+  if (input.SourceType !== undefined && !(EVENT_SOURCE_TYPES as readonly string[]).includes(input.SourceType)) {
+    throw invalidParameterValue(
+      `Value ${input.SourceType} for parameter SourceType is invalid. Valid values are: ${EVENT_SOURCE_TYPES.join(', ')}.`,
+    )
+  }
+  if (input.SourceIdentifier !== undefined && input.SourceType === undefined) {
+    throw invalidParameterCombination('Cannot specify SourceIdentifier without specifying SourceType.')
+  }
+  if (input.Duration !== undefined && (!Number.isInteger(input.Duration) || input.Duration < 0)) {
+    throw invalidParameterValue(`Invalid value ${input.Duration} for Duration.`)
+  }
+  const now = state.now
+  const end = input.EndTime?.getTime() ?? now
+  const start = input.StartTime?.getTime() ??
+    (input.Duration !== undefined ? end - input.Duration * 60_000 : (input.EndTime ? end - 3_600_000 : now - 3_600_000))
+  if (start > end) throw invalidParameterCombination('StartTime must be before EndTime.')
+  const region = state.region(regionName)
+  const sourceId = input.SourceIdentifier?.toLowerCase()
+  const categories = input.EventCategories?.map((c) => c.toLowerCase())
+  const events = region.events.filter((e) =>
+    e.at >= start && e.at <= end &&
+    (input.SourceType === undefined || e.sourceType === input.SourceType) &&
+    (sourceId === undefined || e.sourceId === sourceId) &&
+    (categories === undefined || categories.length === 0 || e.categories.some((c) => categories.includes(c))))
+  const page = paginate(events, (e) => String(e.seq).padStart(12, '0'), maxRecords, input.Marker)
+  return {
+    items: page.items.map(({seq: _seq, ...event}) => ({...event, region: region.name})),
+    marker: page.marker,
+  }
+}

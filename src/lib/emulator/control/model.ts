@@ -34,6 +34,9 @@ export const INSTANCE_TRANSITIONS: Record<InstanceStatus, readonly InstanceStatu
   deleting: [],
 }
 
+// A type alias (not an interface) so tags serialise as plain XML structures.
+export type Tag = {Key: string; Value: string}
+
 export interface ServerlessV2Scaling {
   MinCapacity: number
   MaxCapacity: number
@@ -66,7 +69,7 @@ export interface Cluster {
   preferredBackupWindow: string
   preferredMaintenanceWindow: string
   vpcSecurityGroupIds: string[]
-  tags: {Key: string; Value: string}[]
+  tags: Tag[]
   createdAt: number
   pending: ClusterPendingChanges
   /** Instance ids in creation order; the writer is flagged on the instance. */
@@ -84,7 +87,7 @@ export interface Instance {
   isWriter: boolean
   createdAt: number
   pendingInstanceClass?: string
-  tags: {Key: string; Value: string}[]
+  tags: Tag[]
 }
 
 export interface ClusterSnapshot {

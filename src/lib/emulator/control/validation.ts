@@ -1,6 +1,6 @@
 import type {AuroraEngine} from './engines.js'
 import {invalidParameterCombination, invalidParameterValue} from './faults.js'
-import type {ServerlessV2Scaling} from './model.js'
+import type {ServerlessV2Scaling, Tag} from './model.js'
 
 const IDENTIFIER = /^[A-Za-z](?:[A-Za-z0-9]|-(?!-))*$/
 
@@ -144,4 +144,30 @@ const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
 function minutesOfWeek(dhhmm: string): number {
   const [d, h, m] = dhhmm.split(':')
   return DAYS.indexOf(d) * 1440 + Number(h) * 60 + Number(m)
+}
+
+/** MasterUserPassword and ManageMasterUserPassword are alternatives; creating a cluster needs one of them. */
+export function validateMasterCredentialChoice(
+  engine: AuroraEngine, password: string | undefined, manage: boolean | undefined, required: boolean,
+): void {
+  if (password !== undefined && manage === true) {
+    throw invalidParameterCombination('You can\'t specify both MasterUserPassword and ManageMasterUserPassword.')
+  }
+  if (password === undefined && manage !== true && required) {
+    throw invalidParameterValue('The parameter MasterUserPassword must be provided and must not be blank.')
+  }
+  if (password !== undefined) validateMasterPassword(engine, password)
+}
+
+/** Tag keys 1–128 characters and not in the aws:/rds: namespaces; values up to 256 characters. */
+export function validateTags(tags: Tag[] | undefined): void {
+  for (const tag of tags ?? []) {
+    if (!tag.Key) throw invalidParameterValue('Tag keys must be provided and must not be blank.')
+    if (tag.Key.length > 128 || (tag.Value ?? '').length > 256) {
+      throw invalidParameterValue('Tag keys can be at most 128 characters and tag values at most 256 characters.')
+    }
+    if (tag.Key.toLowerCase().startsWith('aws:') || tag.Key.toLowerCase().startsWith('rds:')) {
+      throw invalidParameterValue(`Tag keys can't start with aws: or rds:, got ${tag.Key}.`)
+    }
+  }
 }

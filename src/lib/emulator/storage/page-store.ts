@@ -52,8 +52,10 @@ export class PageStore {
    * Folds `records` (ascending, all ≤ `through`) into the pages. A version that a point
    * pin needs is kept and the change goes to a copy; otherwise the page changes in place.
    */
-  fold(records: readonly LogRecord[], through: number, pointPins: readonly number[]): void {
+  fold(records: readonly LogRecord[], through: number, pointPins: readonly number[]): Set<number> {
+    const touched = new Set<number>()
     for (const r of records) {
+      touched.add(r.block)
       let list = this.versions.get(r.block)
       if (!list) {
         list = [{lsn: 0, image: this.initial(r.block).slice()}]
@@ -74,6 +76,12 @@ export class PageStore {
       this.lastRecordLsn = Math.max(this.lastRecordLsn, r.lsn)
     }
     this.lsn = Math.max(this.lsn, through)
+    return touched
+  }
+
+  /** The versions of `block`, oldest first. */
+  versionsOf(block: number): readonly PageVersion[] {
+    return this.versions.get(block) ?? []
   }
 
   /** Drops versions no point pin needs any more (after a snapshot or clone is released). */

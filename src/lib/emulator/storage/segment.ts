@@ -1,3 +1,4 @@
+import type {SegmentLog} from './files.js'
 import type {StorageNode} from './fleet.js'
 import {checksumValid, encodedSize, type LogRecord} from './record.js'
 
@@ -24,6 +25,8 @@ export class Segment {
   private bytes = 0
   /** The last folded record of the group, where this segment's chain resumes after a page transfer. */
   private floorRecordLsn = 0
+  /** Where received records are persisted before they are acknowledged (none: in memory only). */
+  log?: SegmentLog
 
   constructor(
     readonly id: string,
@@ -48,8 +51,16 @@ export class Segment {
     if (this.state === 'lost') return {ok: false, reason: 'lost'}
     if (from === 'writer' && r.epoch < this.epoch) return {ok: false, reason: 'stale-epoch'}
     if (!checksumValid(r)) return {ok: false, reason: 'corrupt'}
-    if (r.lsn > this.floor && !this.records.has(r.lsn)) this.store(r)
+    if (r.lsn > this.floor && !this.records.has(r.lsn)) {
+      this.log?.append(r)
+      this.store(r)
+    }
     return {ok: true, scl: this.scl}
+  }
+
+  /** Takes back records read from this segment's own file after a restart. */
+  restore(records: readonly LogRecord[]): void {
+    for (const r of records) if (r.lsn > this.floor && !this.records.has(r.lsn)) this.store(r)
   }
 
   private store(r: LogRecord): void {
@@ -100,9 +111,13 @@ export class Segment {
     return max
   }
 
-  /** Discards records with after < lsn ≤ through: recovery's truncation range, or a rewind made permanent. */
-  truncateRange(after: number, through: number): void {
-    for (const r of [...this.records.values()]) if (r.lsn > after && r.lsn <= through) this.remove(r)
+  /**
+   * Discards records above `after` written before `epoch`: recovery's truncation range,
+   * or a rewind made permanent. Records of the new epoch (which may reuse LSNs that were
+   * never durable) are kept.
+   */
+  truncateRange(after: number, epoch: number): void {
+    for (const r of [...this.records.values()]) if (r.lsn > after && r.epoch < epoch) this.remove(r)
     if (this.scl > after) {
       this.scl = this.floorChainEnd(after)
       this.advance()
@@ -127,6 +142,12 @@ export class Segment {
     this.floorRecordLsn = lastRecordLsn
     if (this.scl < lastRecordLsn) this.scl = lastRecordLsn
     this.advance()
+    this.compact()
+  }
+
+  /** Rewrites the file once folded records make up most of it. */
+  private compact(): void {
+    if (this.log && this.log.fileBytes > 2 * this.bytes + 1024 * 1024) this.log.rewrite([...this.records.values()].sort((a, b) => a.lsn - b.lsn))
   }
 
   private remove(r: LogRecord): void {
@@ -141,6 +162,7 @@ export class Segment {
   /** The segment's data is destroyed (disk or node lost): it must be rebuilt elsewhere. */
   lose(): void {
     this.state = 'lost'
+    this.log?.remove()
     for (const r of [...this.records.values()]) this.remove(r)
     this.scl = 0
     this.floor = 0

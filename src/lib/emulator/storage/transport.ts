@@ -3,13 +3,14 @@ import type {Delivery, Segment} from './segment.js'
 
 /** How a record travels from the writer to a segment, and its acknowledgement back. */
 export interface Transport {
-  send(segment: Segment, record: LogRecord, reachable: boolean, onDelivered: (delivery: Delivery) => void): void
+  /** `from: 'peer'` marks a copy of a record an earlier writer wrote (re-replication after recovery). */
+  send(segment: Segment, record: LogRecord, reachable: boolean, onDelivered: (delivery: Delivery) => void, from?: 'writer' | 'peer'): void
 }
 
 /** Delivery within the call: what the daemon uses when no network fault is injected. */
 export class DirectTransport implements Transport {
-  send(segment: Segment, record: LogRecord, reachable: boolean, onDelivered: (delivery: Delivery) => void): void {
-    if (reachable) onDelivered(segment.receive(record))
+  send(segment: Segment, record: LogRecord, reachable: boolean, onDelivered: (delivery: Delivery) => void, from: 'writer' | 'peer' = 'writer'): void {
+    if (reachable) onDelivered(segment.receive(record, from))
   }
 }
 
@@ -40,14 +41,14 @@ export class SimulatedTransport implements Transport {
     private readonly random: () => number,
   ) {}
 
-  send(segment: Segment, record: LogRecord, reachable: boolean, onDelivered: (delivery: Delivery) => void): void {
+  send(segment: Segment, record: LogRecord, reachable: boolean, onDelivered: (delivery: Delivery) => void, from: 'writer' | 'peer' = 'writer'): void {
     if (!reachable || this.random() < this.faults.dropProbability) return
     const at = this.now() + Math.floor(this.random() * (this.faults.maxDelayMs + 1))
     this.queue.push({
       at,
       seq: this.seq++,
       run: () => {
-        const delivery = segment.receive(record)
+        const delivery = segment.receive(record, from)
         if (this.random() >= this.faults.dropProbability) onDelivered(delivery)
       },
     })

@@ -1,6 +1,10 @@
 import type {Clock} from '../clock.js'
+import fs from 'node:fs'
+
+import {PageFile as PageFileReader, readSegmentLog, VolumeDirectory, writeFileAtomic} from './files.js'
 import type {StorageFleet} from './fleet.js'
 import {BLOCK_SIZE, durableLsn, LSN_ALLOCATION_LIMIT, MAX_PROTECTION_GROUPS, PROTECTION_GROUP_BYTES, protectionGroupOf, quorumPoint, volumeCompleteLsn, WRITE_QUORUM} from './geometry.js'
+import type {PageVersion} from './page-store.js'
 import {PinRegistry} from './pins.js'
 import {ProtectionGroup} from './protection-group.js'
 import {applyRanges, type ByteRange, encodedSize, type LogRecord, withChecksum} from './record.js'
@@ -39,6 +43,20 @@ export interface VolumeOptions {
   repair?: RepairSettings
   /** A copy-on-write clone: blocks it never wrote read as the parent's at this LSN. */
   parent?: {volume: Volume; lsn: number}
+  /** Where segments, pages and metadata persist; in memory only without one. */
+  directory?: string
+}
+
+/** What a volume keeps in `volume.json`: enough, with the segment and page files, to reopen it after a crash. */
+interface VolumeMeta {
+  id: string
+  createdAt: number
+  epoch: number
+  durableMark: number
+  truncations: {after: number; epoch: number}[]
+  points: {name: string; lsn: number}[]
+  groups: {index: number; membershipEpoch: number; members: {id: string; node: string; state: string}[]}[]
+  cpls: {lsns: number[]; times: number[]}
 }
 
 interface ConsistencyPoint {
@@ -92,10 +110,11 @@ export class Volume {
   private durableMark = 0
   /** While rewound, the VDL before the rewind: the log above is kept until the next write. */
   private rewoundFrom?: number
-  /** Log ranges discarded by recovery or by a rewind made permanent, with the epoch that did it. */
-  private readonly truncations: {after: number; through: number; epoch: number}[] = []
+  /** Log discarded by recovery or by a rewind made permanent: everything above `after` written before `epoch`. */
+  private readonly truncations: {after: number; epoch: number}[] = []
   private readonly unavailableSince = new Map<string, number>()
   private readonly listeners = new Set<(event: VolumeEvent) => void>()
+  private readonly files?: VolumeDirectory
 
   constructor(options: VolumeOptions) {
     this.id = options.id
@@ -105,6 +124,101 @@ export class Volume {
     this.repair = options.repair ?? DEFAULT_REPAIR
     this.parent = options.parent
     this.createdAt = options.clock.now()
+    if (options.directory) {
+      this.files = new VolumeDirectory(options.directory)
+      if (fs.existsSync(this.files.metaPath())) this.load()
+      else this.persistMeta()
+    }
+  }
+
+  /**
+   * Reopens a persisted volume as after a crash of its writer: pages and the records
+   * each segment had persisted (torn tails cut off), truncations re-applied, then recovery.
+   */
+  private load(): void {
+    const files = this.files!
+    const meta = JSON.parse(fs.readFileSync(files.metaPath(), 'utf8')) as VolumeMeta
+    ;(this as {createdAt: number}).createdAt = meta.createdAt
+    this.epoch = meta.epoch
+    this.durableMark = meta.durableMark
+    this.truncations.push(...meta.truncations)
+    for (const p of meta.points) this.pins.pinPoint(p.name, p.lsn)
+    const points = this.pins.pointLsns()
+    for (const saved of meta.groups) {
+      const g = this.newGroup(saved.index)
+      g.membershipEpoch = saved.membershipEpoch
+      g.members = saved.members.map((m) => {
+        const node = this.fleet.node(m.node)
+        if (!node) throw new Error(`volume ${this.id}: unknown storage node ${m.node}`)
+        const segment = new Segment(m.id, saved.index, node)
+        if (m.state === 'lost') segment.state = 'lost'
+        return segment
+      })
+      const folded = PageFileReader.read(files.pagesPath(saved.index))
+      g.pages.load(folded.lsn, folded.lastRecordLsn, folded.pages)
+      g.pages.prune(points)
+      for (const segment of g.members) {
+        if (segment.state === 'lost') continue
+        segment.epoch = this.epoch
+        segment.adoptFloor(g.pages.lsn, g.pages.lastRecordLsn)
+        const {records} = readSegmentLog(files.segmentLogPath(segment.id))
+        const kept = records.filter((r) => !this.truncations.some((t) => r.lsn > t.after && r.epoch < t.epoch))
+        segment.restore(kept)
+        segment.log = files.segmentLog(segment.id)
+        for (const r of kept) {
+          if (!r.cpl) continue
+          this.cplLsns.push(r.lsn)
+          this.cplTimes.push(r.timestamp)
+        }
+      }
+      this.groups[saved.index] = g
+    }
+    for (const [i, lsn] of meta.cpls.lsns.entries()) {
+      this.cplLsns.push(lsn)
+      this.cplTimes.push(meta.cpls.times[i])
+    }
+    this.sortCpls()
+    this.writer = undefined
+    this.recover()
+  }
+
+  private sortCpls(): void {
+    const order = this.cplLsns.map((lsn, i) => [lsn, this.cplTimes[i]] as const).sort((a, b) => a[0] - b[0])
+    this.cplLsns.length = 0
+    this.cplTimes.length = 0
+    for (const [i, c] of order.entries()) {
+      if (i > 0 && c[0] === order[i - 1][0]) continue
+      this.cplLsns.push(c[0])
+      this.cplTimes.push(c[1])
+    }
+  }
+
+  /** Saves epoch, truncations, membership, point pins and consistency points folded into pages. */
+  private persistMeta(): void {
+    if (!this.files) return
+    const foldedThrough = Math.max(0, ...this.groups.map((g) => g.pages.lsn))
+    const kept = this.cplLsns.findIndex((lsn) => lsn > foldedThrough)
+    const end = kept === -1 ? this.cplLsns.length : kept
+    const meta: VolumeMeta = {
+      id: this.id,
+      createdAt: this.createdAt,
+      epoch: this.epoch,
+      durableMark: this.durableMark,
+      truncations: this.truncations,
+      points: this.pins.list().filter((p) => p.kind === 'point').map(({name, lsn}) => ({name, lsn})),
+      groups: this.groups.map((g) => ({
+        index: g.index,
+        membershipEpoch: g.membershipEpoch,
+        members: g.members.map((m) => ({id: m.id, node: m.node.id, state: m.state})),
+      })),
+      cpls: {lsns: this.cplLsns.slice(0, end), times: this.cplTimes.slice(0, end)},
+    }
+    writeFileAtomic(this.files.metaPath(), JSON.stringify(meta))
+  }
+
+  /** Closes the volume's files (the daemon shutting down). */
+  close(): void {
+    this.files?.close()
   }
 
   // ----- consistency points -----
@@ -115,6 +229,11 @@ export class Volume {
 
   get vcl(): number {
     return this.writer?.vcl ?? this.durableMark
+  }
+
+  /** Whether a live, unfenced writer holds the volume (false after a crash until `recover()`). */
+  get hasWriter(): boolean {
+    return this.writer !== undefined && !this.writer.fenced
   }
 
   get currentEpoch(): number {
@@ -138,11 +257,19 @@ export class Volume {
 
   private group(index: number): ProtectionGroup {
     if (index >= MAX_PROTECTION_GROUPS) throw new RangeError(`block beyond the ${MAX_PROTECTION_GROUPS}-group (128 TiB) maximum`)
-    while (this.groups.length <= index) {
-      const g = new ProtectionGroup(this.groups.length, this.fleet, this.parent ? (block) => this.parentPage(block) : undefined)
-      this.groups.push(g)
+    if (this.groups.length <= index) {
+      while (this.groups.length <= index) {
+        const g = this.newGroup(this.groups.length)
+        for (const segment of g.members) segment.log = this.files?.segmentLog(segment.id)
+        this.groups.push(g)
+      }
+      this.persistMeta()
     }
     return this.groups[index]
+  }
+
+  private newGroup(index: number): ProtectionGroup {
+    return new ProtectionGroup(index, this.fleet, this.parent ? (block) => this.parentPage(block) : undefined)
   }
 
   private parentPage(block: number): Uint8Array {
@@ -171,7 +298,7 @@ export class Volume {
     for (const index of targets) {
       const g = this.group(index)
       if (!g.writable(this.fleet)) {
-        const reachable = g.reachableHealthy(this.fleet).length
+        const reachable = this.liveSegments(g).length
         throw new StorageUnavailable(
           'WriteQuorumLost',
           `writes refused: protection group ${index} of volume ${this.id} reaches ${reachable} of 6 segments and needs ${WRITE_QUORUM}`,
@@ -218,8 +345,15 @@ export class Volume {
    */
   private fence(segment: Segment): void {
     if (segment.epoch >= this.epoch || segment.state === 'lost' || !this.fleet.reachable(segment.node)) return
-    for (const t of this.truncations) if (t.epoch > segment.epoch) segment.truncateRange(t.after, t.through)
+    for (const t of this.truncations) if (t.epoch > segment.epoch) segment.truncateRange(t.after, t.epoch)
     segment.epoch = this.epoch
+  }
+
+  /** Reachable healthy segments, each brought to the current epoch before it serves anything. */
+  private liveSegments(g: ProtectionGroup): Segment[] {
+    const live = g.reachableHealthy(this.fleet)
+    for (const s of live) this.fence(s)
+    return live
   }
 
   private send(w: WriterState, r: LogRecord): void {
@@ -300,7 +434,7 @@ export class Volume {
   }
 
   private readSegment(g: ProtectionGroup, readPoint: number): Segment {
-    const candidates = g.reachableHealthy(this.fleet)
+    const candidates = this.liveSegments(g)
     if (candidates.length === 0) throw new StorageUnavailable('ReadQuorumLost', `no segment of protection group ${g.index} of volume ${this.id} is reachable`)
     const covering = candidates.find((s) => this.covers(g, s, readPoint))
     if (!covering) {
@@ -333,9 +467,15 @@ export class Volume {
   private resendTo(w: WriterState, segment: Segment, r: LogRecord): void {
     if (segment.state === 'lost') return
     this.fence(segment)
-    this.transport.send(segment, r, this.fleet.reachable(segment.node), (delivery) => {
-      if (this.writer === w && delivery.ok) this.acknowledge(w, segment, delivery.scl)
-    })
+    this.transport.send(
+      segment,
+      r,
+      this.fleet.reachable(segment.node),
+      (delivery) => {
+        if (this.writer === w && delivery.ok) this.acknowledge(w, segment, delivery.scl)
+      },
+      r.epoch < w.epoch ? 'peer' : 'writer',
+    )
   }
 
   /** Segments fill gaps from their peers (P17 §3.3 step 4), or take pages when peers have folded the records. */
@@ -378,9 +518,10 @@ export class Volume {
   private startChange(g: ProtectionGroup, replacing: Segment, now: number): void {
     const used = new Set(g.segments().map((s) => s.node.id))
     const node = this.fleet.replacementIn(replacing.node.az, used)
-    const source = g.reachableHealthy(this.fleet).sort((a, b) => b.scl - a.scl)[0]
+    const source = this.liveSegments(g).sort((a, b) => b.scl - a.scl)[0]
     if (!node || !source) return
     const incoming = new Segment(`pg${g.index}-${node.id}`, g.index, node)
+    incoming.log = this.files?.segmentLog(incoming.id)
     incoming.state = 'rebuilding'
     incoming.epoch = this.epoch
     const bytes = g.pages.size() + source.logBytes
@@ -393,7 +534,7 @@ export class Volume {
   /** Copies pages and log from the most complete peer, then makes the new set final. */
   private finishChange(g: ProtectionGroup): void {
     const change = g.change!
-    const source = g.reachableHealthy(this.fleet).sort((a, b) => b.scl - a.scl)[0]
+    const source = this.liveSegments(g).sort((a, b) => b.scl - a.scl)[0]
     if (!source || !this.fleet.reachable(change.incoming.node)) return
     const started = performance.now()
     change.incoming.adoptFloor(g.pages.lsn, g.pages.lastRecordLsn)
@@ -402,6 +543,7 @@ export class Volume {
     g.members = g.members.map((s) => (s === change.replacing ? change.incoming : s))
     g.change = undefined
     g.membershipEpoch++
+    this.persistMeta()
     this.unavailableSince.delete(change.replacing.id)
     const copyMs = performance.now() - started
     const w = this.writer
@@ -418,23 +560,51 @@ export class Volume {
     if (!w) return
     const horizon = this.pins.horizon(this.vdl)
     const points = this.pins.pointLsns()
+    const folds: {g: ProtectionGroup; touched: Set<number>; before: number}[] = []
     for (const g of this.groups) {
       const through = Math.min(horizon, w.pgcl.get(g.index) ?? 0)
       if (through <= g.pages.lsn) continue
-      const source = g.reachableHealthy(this.fleet).find((s) => this.covers(g, s, through))
+      const source = this.liveSegments(g).find((s) => this.covers(g, s, through))
       if (!source) continue
-      g.pages.fold(source.recordsBetween(g.pages.lsn, through), through, points)
+      const before = g.pages.lsn
+      folds.push({g, before, touched: g.pages.fold(source.recordsBetween(g.pages.lsn, through), through, points)})
+    }
+    if (folds.length === 0) return
+    // Metadata first (consistency points now folded), then pages, and only then may segments drop their records.
+    this.persistMeta()
+    for (const {g, touched, before} of folds) {
+      this.persistPages(g, touched, before)
       for (const s of g.segments()) if (s.state !== 'lost' && s.scl >= g.pages.lastRecordLsn) s.adoptFloor(g.pages.lsn, g.pages.lastRecordLsn)
     }
+  }
+
+  /** Appends the page versions a fold produced; compacts the file when it has grown well past the pages. */
+  private persistPages(g: ProtectionGroup, touched: Set<number>, before: number): void {
+    if (!this.files) return
+    const file = this.files.pageFile(g.index)
+    if (file.fileBytes > 2 * g.pages.size() + 4 * 1024 * 1024) {
+      file.rewrite(g.pages.entries(), g.pages.lsn, g.pages.lastRecordLsn)
+      return
+    }
+    const versions: [number, PageVersion][] = []
+    for (const block of touched) for (const v of g.pages.versionsOf(block)) if (v.lsn > before) versions.push([block, v])
+    file.append(versions, g.pages.lsn, g.pages.lastRecordLsn)
   }
 
   private tipOf(g: ProtectionGroup): number {
     return this.writer?.lastPgLsn.get(g.index) ?? g.pages.lastRecordLsn
   }
 
+  /** Keeps the volume as it is at `lsn` (a snapshot, a clone's branch point) until released. */
+  pinPoint(name: string, lsn: number): void {
+    this.pins.pinPoint(name, lsn)
+    this.persistMeta()
+  }
+
   /** Releases a pin and drops page versions nothing needs any more. */
   releasePin(name: string): void {
     this.pins.release(name)
+    this.persistMeta()
     const points = this.pins.pointLsns()
     for (const g of this.groups) g.pages.prune(points)
   }
@@ -458,48 +628,52 @@ export class Volume {
         throw new StorageUnavailable('ReadQuorumLost', `cannot open volume ${this.id}: protection group ${g.index} reaches fewer than 3 of 6 segments`)
       }
     }
+    // Everything folded into pages was durable when folded, so the walk may start there.
+    const start = Math.max(this.durableMark, ...this.groups.map((g) => g.pages.lsn))
     const byPrev = new Map<number, LogRecord>()
-    let maxLsn = this.durableMark
+    let maxLsn = start
     for (const g of this.groups) {
-      for (const s of g.reachableHealthy(this.fleet)) {
-        this.fence(s)
-        for (const r of s.recordsBetween(this.durableMark, Number.POSITIVE_INFINITY)) {
+      for (const s of this.liveSegments(g)) {
+        for (const r of s.recordsBetween(start, Number.POSITIVE_INFINITY)) {
           const known = byPrev.get(r.prevLsn)
           if (!known || known.epoch < r.epoch) byPrev.set(r.prevLsn, r)
           maxLsn = Math.max(maxLsn, r.lsn)
         }
       }
     }
-    let vcl = this.durableMark
+    let vcl = start
     for (let next = byPrev.get(vcl); next; next = byPrev.get(vcl)) vcl = next.lsn
     const vdl = this.highestCplAtOrBelow(vcl)
-    const truncated = this.truncateAbove(vdl, maxLsn)
+    const truncated = this.truncateAbove(vdl)
+    // LSNs above VDL the dead writer used may be used again: its records there belong to
+    // the old epoch and every segment drops them (the truncation) before it serves anything.
     const w = this.newWriter(vdl, maxLsn + 1)
     this.writer = w
     for (const g of this.groups) {
-      const source = g.reachableHealthy(this.fleet).find((s) => this.covers(g, s, vdl))
+      const source = this.liveSegments(g).find((s) => this.covers(g, s, vdl))
       const pending = source?.recordsBetween(w.pgcl.get(g.index) ?? 0, vdl) ?? []
       if (pending.length > 0) w.pending.set(g.index, pending)
     }
+    // What recovery kept but fewer than four segments hold is re-replicated at once.
+    this.resendPending()
     this.updateDurability(w)
     this.emit({type: 'recovered', vdl, epoch: this.epoch, truncated})
     return {vdl, epoch: this.epoch, truncated}
   }
 
   /**
-   * Discards the log in (vdl, through] under a new epoch, on every reachable segment now
-   * and on the others when they come back. Returns how many records were discarded.
+   * Discards the log above `vdl` under a new epoch, on every reachable segment now and on
+   * the others when they come back. Returns how many records were discarded.
    */
-  private truncateAbove(vdl: number, through: number): number {
+  private truncateAbove(vdl: number): number {
     this.epoch++
     let discarded = 0
-    if (through > vdl) {
-      this.truncations.push({after: vdl, through, epoch: this.epoch})
-      for (const g of this.groups) {
-        const counted = g.segments().find((s) => s.state !== 'lost' && this.fleet.reachable(s.node))
-        if (counted) discarded += counted.recordsBetween(vdl, through).length
-      }
+    this.truncations.push({after: vdl, epoch: this.epoch})
+    for (const g of this.groups) {
+      const counted = g.segments().find((s) => s.state !== 'lost' && this.fleet.reachable(s.node))
+      if (counted) discarded += counted.recordsBetween(vdl, Number.POSITIVE_INFINITY).length
     }
+    this.persistMeta()
     for (const g of this.groups) for (const s of g.segments()) this.fence(s)
     while (this.cplLsns.length > 0 && this.cplLsns[this.cplLsns.length - 1] > vdl) {
       this.cplLsns.pop()
@@ -518,7 +692,7 @@ export class Volume {
     w.vdl = vdl
     for (const g of this.groups) {
       let last = g.pages.lastRecordLsn
-      for (const s of g.reachableHealthy(this.fleet)) for (const r of s.recordsBetween(g.pages.lsn, vdl)) if (r.lsn > last) last = r.lsn
+      for (const s of this.liveSegments(g)) for (const r of s.recordsBetween(g.pages.lsn, vdl)) if (r.lsn > last) last = r.lsn
       w.lastPgLsn.set(g.index, last)
       for (const s of g.segments()) {
         const reachable = s.state !== 'lost' && this.fleet.reachable(s.node)
@@ -552,10 +726,10 @@ export class Volume {
    * A copy-on-write child sharing this volume's pages up to `lsn`: O(1) whatever the
    * size — it pins the branch point here and holds only what it writes itself.
    */
-  clone(id: string, lsn = this.vdl): Volume {
+  clone(id: string, lsn = this.vdl, directory?: string): Volume {
     if (lsn > this.vdl) throw new RangeError(`LSN ${lsn} is above VDL ${this.vdl}`)
-    this.pins.pinPoint(`clone:${id}`, lsn)
-    return new Volume({id, fleet: this.fleet, clock: this.clock, repair: this.repair, parent: {volume: this, lsn}})
+    this.pinPoint(`clone:${id}`, lsn)
+    return new Volume({id, fleet: this.fleet, clock: this.clock, repair: this.repair, parent: {volume: this, lsn}, directory: directory})
   }
 
   /**
@@ -580,7 +754,7 @@ export class Volume {
   /** A write after a rewind makes it permanent: the kept log above VDL is truncated under a new epoch. */
   private discardRewoundLog(): void {
     const w = this.writer!
-    this.truncateAbove(w.vdl, w.nextLsn - 1)
+    this.truncateAbove(w.vdl)
     this.rewoundFrom = undefined
     this.writer = this.newWriter(w.vdl, w.nextLsn)
     this.updateDurability(this.writer)
@@ -634,6 +808,7 @@ export class Volume {
     const s = segmentId ? g.members.find((m) => m.id === segmentId) : g.members.find((m) => m.state === 'healthy')
     if (!s) throw new RangeError(`protection group ${pg} has no segment ${segmentId ?? 'to lose'}`)
     s.lose()
+    this.persistMeta()
     return s
   }
 }

@@ -1,0 +1,188 @@
+import {EVENTS} from './events.js'
+import {moveCluster, moveInstance} from './model.js'
+import {clusterByResourceId, membersOf, type RegionState} from './regions.js'
+import type {ControlState} from './state.js'
+import {bestFailoverTarget} from './failover.js'
+
+/** Scheduled work: each transition completes an intermediate state the request (or a previous transition) entered. */
+export type Transition =
+  | {type: 'cluster-created'; cluster: string}
+  | {type: 'cluster-settled'; cluster: string; engineVersion?: string}
+  | {type: 'cluster-stopped'; cluster: string}
+  | {type: 'cluster-started'; cluster: string}
+  | {type: 'cluster-deleted'; cluster: string}
+  | {type: 'instance-created'; instance: string}
+  | {type: 'instance-class-applied'; instance: string; instanceClass: string}
+  | {type: 'instance-rebooted'; instance: string}
+  | {type: 'instance-deleted'; instance: string}
+  | {type: 'failover-promote'; cluster: string; target: string}
+  | {type: 'failover-complete'; cluster: string; target: string; previousWriter?: string}
+  | {type: 'snapshot-created'; snapshot: string}
+
+export interface Timer {
+  seq: number
+  region: string
+  at: number
+  transition: Transition
+}
+
+/** Completes one scheduled transition; a transition whose resource has gone or moved on does nothing. */
+export function applyTransition(state: ControlState, region: RegionState, t: Transition): void {
+  switch (t.type) {
+    case 'cluster-created': {
+      const cluster = clusterByResourceId(region, t.cluster)
+      if (!cluster || cluster.status !== 'creating') return
+      moveCluster(cluster, 'available')
+      state.saveCluster(region, cluster)
+      state.emit(region, EVENTS.clusterCreated, cluster.id)
+      return
+    }
+    case 'cluster-settled': {
+      const cluster = clusterByResourceId(region, t.cluster)
+      if (!cluster || (cluster.status !== 'modifying' && cluster.status !== 'renaming')) return
+      if (t.engineVersion) {
+        cluster.engineVersion = t.engineVersion
+        delete cluster.pending.EngineVersion
+      }
+      moveCluster(cluster, 'available')
+      state.saveCluster(region, cluster)
+      return
+    }
+    case 'cluster-stopped': {
+      const cluster = clusterByResourceId(region, t.cluster)
+      if (!cluster || cluster.status !== 'stopping') return
+      moveCluster(cluster, 'stopped')
+      state.saveCluster(region, cluster)
+      for (const instance of membersOf(region, cluster)) {
+        if (instance.status !== 'stopping') continue
+        moveInstance(instance, 'stopped')
+        state.saveInstance(region, instance)
+        state.emit(region, EVENTS.instanceStopped, instance.id)
+      }
+      state.emit(region, EVENTS.clusterStopped, cluster.id)
+      return
+    }
+    case 'cluster-started': {
+      const cluster = clusterByResourceId(region, t.cluster)
+      if (!cluster || cluster.status !== 'starting') return
+      moveCluster(cluster, 'available')
+      state.saveCluster(region, cluster)
+      for (const instance of membersOf(region, cluster)) {
+        if (instance.status !== 'starting') continue
+        moveInstance(instance, 'available')
+        state.saveInstance(region, instance)
+        state.emit(region, EVENTS.instanceStarted, instance.id)
+      }
+      state.emit(region, EVENTS.clusterStarted, cluster.id)
+      return
+    }
+    case 'cluster-deleted': {
+      const cluster = clusterByResourceId(region, t.cluster)
+      if (!cluster || cluster.status !== 'deleting') return
+      // Instances deleting alongside go with the cluster.
+      for (const instance of membersOf(region, cluster)) {
+        region.instances.delete(instance.id)
+        state.saveInstance(region, instance, true)
+        state.emit(region, EVENTS.instanceDeleted, instance.id)
+      }
+      region.clusters.delete(cluster.id)
+      state.saveCluster(region, cluster, true)
+      state.emit(region, EVENTS.clusterDeleted, cluster.id)
+      return
+    }
+    case 'instance-created': {
+      const instance = region.instances.get(t.instance)
+      if (!instance || instance.status !== 'creating') return
+      const cluster = region.clusters.get(instance.clusterId)
+      moveInstance(instance, 'available')
+      // The first instance to become available is the writer.
+      if (cluster && !membersOf(region, cluster).some((i) => i.isWriter)) instance.isWriter = true
+      state.saveInstance(region, instance)
+      state.emit(region, EVENTS.instanceCreated, instance.id)
+      return
+    }
+    case 'instance-class-applied': {
+      const instance = region.instances.get(t.instance)
+      if (!instance || instance.status !== 'modifying') return
+      instance.instanceClass = t.instanceClass
+      moveInstance(instance, 'available')
+      state.saveInstance(region, instance)
+      state.emit(region, EVENTS.instanceClassApplied, instance.id)
+      return
+    }
+    case 'instance-rebooted': {
+      const instance = region.instances.get(t.instance)
+      if (!instance || instance.status !== 'rebooting') return
+      moveInstance(instance, 'available')
+      state.saveInstance(region, instance)
+      state.emit(region, EVENTS.instanceRestarted, instance.id)
+      return
+    }
+    case 'instance-deleted': {
+      const instance = region.instances.get(t.instance)
+      if (!instance || instance.status !== 'deleting') return
+      region.instances.delete(instance.id)
+      state.saveInstance(region, instance, true)
+      const cluster = region.clusters.get(instance.clusterId)
+      if (cluster) {
+        cluster.members = cluster.members.filter((id) => id !== instance.id)
+        state.saveCluster(region, cluster)
+        // Deleting the writer promotes the best remaining replica, as Aurora does.
+        if (instance.isWriter) {
+          const next = bestFailoverTarget(membersOf(region, cluster), cluster.serverlessV2?.MaxCapacity)
+          if (next) {
+            next.isWriter = true
+            state.saveInstance(region, next)
+          }
+        }
+      }
+      state.emit(region, EVENTS.instanceDeleted, instance.id)
+      return
+    }
+    case 'failover-promote': {
+      const cluster = clusterByResourceId(region, t.cluster)
+      if (!cluster || cluster.status !== 'failing-over') return
+      const target = region.instances.get(t.target)
+      if (!target || target.clusterId !== cluster.id || target.status !== 'available') {
+        moveCluster(cluster, 'available')
+        state.saveCluster(region, cluster)
+        state.emit(region, EVENTS.failoverFailed, cluster.id)
+        return
+      }
+      const previous = membersOf(region, cluster).find((i) => i.isWriter)
+      if (previous) {
+        previous.isWriter = false
+        // The demoted writer restarts as a reader.
+        if (previous.status === 'available') moveInstance(previous, 'rebooting')
+        state.saveInstance(region, previous)
+      }
+      target.isWriter = true
+      state.saveInstance(region, target)
+      state.schedule(region, state.timing.failoverComplete, {
+        type: 'failover-complete', cluster: cluster.resourceId, target: target.id, previousWriter: previous?.id,
+      })
+      return
+    }
+    case 'failover-complete': {
+      const cluster = clusterByResourceId(region, t.cluster)
+      if (!cluster || cluster.status !== 'failing-over') return
+      const previous = t.previousWriter ? region.instances.get(t.previousWriter) : undefined
+      if (previous && previous.status === 'rebooting') {
+        moveInstance(previous, 'available')
+        state.saveInstance(region, previous)
+      }
+      moveCluster(cluster, 'available')
+      state.saveCluster(region, cluster)
+      state.emit(region, EVENTS.failoverCompleted, cluster.id, t.target)
+      return
+    }
+    case 'snapshot-created': {
+      const snapshot = region.snapshots.get(t.snapshot)
+      if (!snapshot || snapshot.status !== 'creating') return
+      snapshot.status = 'available'
+      state.saveSnapshot(region, snapshot)
+      state.emit(region, EVENTS.snapshotCreated, snapshot.id)
+      return
+    }
+  }
+}

@@ -1,0 +1,258 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+import {crc32} from './checksum.js'
+import type {PageVersion} from './page-store.js'
+import {decodeRecord, encodeRecord, type LogRecord} from './record.js'
+
+/** Where one segment persists what it receives: appended and flushed to the OS before it acknowledges. */
+export interface SegmentLog {
+  append(record: LogRecord): void
+  /** Replaces the file with exactly these records (compaction after coalescing). */
+  rewrite(records: Iterable<LogRecord>): void
+  remove(): void
+  readonly fileBytes: number
+}
+
+/** Writes a file so that a crash leaves either the old or the new content, never a mix. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const tmp = `${file}.tmp-${process.pid}`
+  const fd = fs.openSync(tmp, 'w')
+  try {
+    if (typeof data === 'string') fs.writeSync(fd, data)
+    else fs.writeSync(fd, data)
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+  fs.renameSync(tmp, file)
+}
+
+class SegmentLogFile implements SegmentLog {
+  private fd: number
+  private bytes: number
+
+  constructor(private readonly file: string) {
+    this.fd = fs.openSync(file, 'a')
+    this.bytes = fs.fstatSync(this.fd).size
+  }
+
+  get fileBytes(): number {
+    return this.bytes
+  }
+
+  append(record: LogRecord): void {
+    const frame = encodeRecord(record)
+    fs.writeSync(this.fd, frame)
+    this.bytes += frame.length
+  }
+
+  rewrite(records: Iterable<LogRecord>): void {
+    const frames = [...records].map(encodeRecord)
+    const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0))
+    let at = 0
+    for (const f of frames) {
+      out.set(f, at)
+      at += f.length
+    }
+    fs.closeSync(this.fd)
+    writeFileAtomic(this.file, out)
+    this.fd = fs.openSync(this.file, 'a')
+    this.bytes = out.length
+  }
+
+  remove(): void {
+    fs.closeSync(this.fd)
+    fs.rmSync(this.file, {force: true})
+    this.fd = fs.openSync(this.file, 'a')
+    this.bytes = 0
+  }
+
+  close(): void {
+    fs.closeSync(this.fd)
+  }
+}
+
+/**
+ * Reads a segment's file: every whole, checksummed record up to the first torn or
+ * corrupt frame, which (with everything after it) is cut off — the tail a crash leaves.
+ */
+export function readSegmentLog(file: string): {records: LogRecord[]; discardedBytes: number} {
+  if (!fs.existsSync(file)) return {records: [], discardedBytes: 0}
+  const buf = new Uint8Array(fs.readFileSync(file))
+  const records: LogRecord[] = []
+  let at = 0
+  for (let next = decodeRecord(buf, at); next; next = decodeRecord(buf, at)) {
+    records.push(next.record)
+    at = next.next
+  }
+  if (at < buf.length) fs.truncateSync(file, at)
+  return {records, discardedBytes: buf.length - at}
+}
+
+const PAGE_FRAME_HEADER = 4 + 4 + 8 + 8
+
+/**
+ * A protection group's materialised pages, as an append-only file of checksummed page
+ * images: each coalescing appends the versions it produced, then a marker with the
+ * LSN folded through. Reading keeps what the last complete marker covers.
+ */
+export class PageFile {
+  private fd: number
+  private bytes: number
+
+  constructor(private readonly file: string) {
+    this.fd = fs.openSync(file, 'a')
+    this.bytes = fs.fstatSync(this.fd).size
+  }
+
+  get fileBytes(): number {
+    return this.bytes
+  }
+
+  /** Appends changed versions and the marker (`lsn`, `lastRecordLsn`); the marker makes them count. */
+  append(versions: Iterable<[number, PageVersion]>, lsn: number, lastRecordLsn: number): void {
+    const frames: Uint8Array[] = []
+    for (const [block, v] of versions) frames.push(pageFrame(block, v.lsn, v.image))
+    frames.push(pageFrame(-1, lsn, encodeMarker(lastRecordLsn)))
+    const out = concat(frames)
+    fs.writeSync(this.fd, out)
+    this.bytes += out.length
+  }
+
+  /** Replaces the file with the full current state (compaction). */
+  rewrite(pages: Iterable<[number, PageVersion[]]>, lsn: number, lastRecordLsn: number): void {
+    const frames: Uint8Array[] = []
+    for (const [block, list] of pages) for (const v of list) frames.push(pageFrame(block, v.lsn, v.image))
+    frames.push(pageFrame(-1, lsn, encodeMarker(lastRecordLsn)))
+    const out = concat(frames)
+    fs.closeSync(this.fd)
+    writeFileAtomic(this.file, out)
+    this.fd = fs.openSync(this.file, 'a')
+    this.bytes = out.length
+  }
+
+  close(): void {
+    fs.closeSync(this.fd)
+  }
+
+  static read(file: string): {lsn: number; lastRecordLsn: number; pages: Map<number, PageVersion[]>} {
+    const pages = new Map<number, PageVersion[]>()
+    let lsn = 0
+    let lastRecordLsn = 0
+    if (!fs.existsSync(file)) return {lsn, lastRecordLsn, pages}
+    const buf = new Uint8Array(fs.readFileSync(file))
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+    let pendingVersions: [number, PageVersion][] = []
+    let at = 0
+    let committedAt = 0
+    while (at + PAGE_FRAME_HEADER <= buf.length) {
+      const length = view.getUint32(at)
+      const checksum = view.getUint32(at + 4)
+      const end = at + PAGE_FRAME_HEADER + length
+      if (end > buf.length) break
+      const body = buf.subarray(at + 8, end)
+      if (crc32(body) !== checksum) break
+      const block = view.getFloat64(at + 8)
+      const versionLsn = view.getFloat64(at + 16)
+      const data = buf.slice(at + PAGE_FRAME_HEADER, end)
+      if (block === -1) {
+        for (const [b, v] of pendingVersions) addVersion(pages, b, v)
+        pendingVersions = []
+        lsn = versionLsn
+        lastRecordLsn = new DataView(data.buffer).getFloat64(0)
+        committedAt = end
+      } else {
+        pendingVersions.push([block, {lsn: versionLsn, image: data}])
+      }
+      at = end
+    }
+    if (committedAt < buf.length) fs.truncateSync(file, committedAt)
+    return {lsn, lastRecordLsn, pages}
+  }
+}
+
+function addVersion(pages: Map<number, PageVersion[]>, block: number, version: PageVersion): void {
+  const list = pages.get(block) ?? []
+  const same = list.findIndex((v) => v.lsn === version.lsn)
+  if (same >= 0) list[same] = version
+  else {
+    list.push(version)
+    list.sort((a, b) => a.lsn - b.lsn)
+  }
+  pages.set(block, list)
+}
+
+function encodeMarker(lastRecordLsn: number): Uint8Array {
+  const out = new Uint8Array(8)
+  new DataView(out.buffer).setFloat64(0, lastRecordLsn)
+  return out
+}
+
+function pageFrame(block: number, lsn: number, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(PAGE_FRAME_HEADER + data.length)
+  const view = new DataView(out.buffer)
+  view.setUint32(0, data.length)
+  view.setFloat64(8, block)
+  view.setFloat64(16, lsn)
+  out.set(data, PAGE_FRAME_HEADER)
+  view.setUint32(4, crc32(out.subarray(8)))
+  return out
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+
+/** The files of one volume under the state directory. */
+export class VolumeDirectory {
+  private readonly logs = new Map<string, SegmentLogFile>()
+  private readonly pageFiles = new Map<number, PageFile>()
+
+  constructor(readonly dir: string) {
+    fs.mkdirSync(dir, {recursive: true})
+  }
+
+  segmentLogPath(segmentId: string): string {
+    return path.join(this.dir, `${segmentId}.log`)
+  }
+
+  segmentLog(segmentId: string): SegmentLog {
+    let log = this.logs.get(segmentId)
+    if (!log) {
+      log = new SegmentLogFile(this.segmentLogPath(segmentId))
+      this.logs.set(segmentId, log)
+    }
+    return log
+  }
+
+  pagesPath(pg: number): string {
+    return path.join(this.dir, `pg${pg}.pages`)
+  }
+
+  pageFile(pg: number): PageFile {
+    let file = this.pageFiles.get(pg)
+    if (!file) {
+      file = new PageFile(this.pagesPath(pg))
+      this.pageFiles.set(pg, file)
+    }
+    return file
+  }
+
+  metaPath(): string {
+    return path.join(this.dir, 'volume.json')
+  }
+
+  close(): void {
+    for (const log of this.logs.values()) log.close()
+    for (const file of this.pageFiles.values()) file.close()
+    this.logs.clear()
+    this.pageFiles.clear()
+  }
+}
