@@ -153,8 +153,8 @@ const [output] = result.outputFiles
 // All ASCII (esbuild escapes strings, not every regular expression), so bin/run.js can read it as
 // latin1, several times faster than decoding UTF-8. A \uXXXX escape means the same in any context
 // esbuild leaves a raw character in (strings, regular expressions, identifiers).
-if (/\\[^\x00-\x7f]/.test(output.text)) throw new Error('dist/cli.cjs: a backslash before a non-ASCII character; escape it by hand in scripts/build.mjs')
-const text = output.text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+if (/\\[\u0080-\uffff]/.test(output.text)) throw new Error('dist/cli.cjs: a backslash before a non-ASCII character; escape it by hand in scripts/build.mjs')
+const text = output.text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 const leftover = text.slice(text.indexOf(banner) + banner.length).match(/(?<![\w$.])import\((?!\))/g)
 if (leftover) throw new Error(`dist/cli.cjs still has ${leftover.length} import() call(s) that a code-cached script cannot run`)
 const buildId = crypto.createHash('sha256').update(text).digest('hex').slice(0, 20)
