@@ -26,7 +26,7 @@ export default class Events extends BaseCommand<typeof Events> {
       sourceId: flags.cluster ?? flags.instance,
       durationMinutes: minutes,
     })
-    this.log(renderEvents(events, this.stdoutColour))
+    if (!this.jsonEnabled()) this.log(renderEvents(events, this.stdoutColour))
     return events
   }
 }

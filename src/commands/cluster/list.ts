@@ -10,7 +10,7 @@ export default class ClusterList extends BaseCommand<typeof ClusterList> {
 
   public async run(): Promise<DBCluster[]> {
     const clusters = await listClusters(await this.rds())
-    this.log(renderClusterList(clusters, this.stdoutColour))
+    if (!this.jsonEnabled()) this.log(renderClusterList(clusters, this.stdoutColour))
     return clusters
   }
 }
