@@ -28,7 +28,7 @@ describe('cluster and instance operations', () => {
   })
 
   it('changes every instance class with one failover: readers first, then the old writer', async () => {
-    const {writer: before} = await instances()
+    const before = (await instances()).writer!
     const result = json<{modified: string[]; failedOverTo: string; cluster: DBCluster}>(await run(['cluster', 'scale', 'ops', '--instance-class', 'db.r6g.xlarge', '--json']))
     expect(result.failedOverTo).toBeTruthy()
     expect(result.failedOverTo).not.toBe(before)
