@@ -10,7 +10,7 @@ import {Volume} from '../../src/lib/emulator/storage/volume.js'
 
 const [dir, seedText] = process.argv.slice(2)
 const random = new Prng(Number(seedText))
-const volume = new Volume({id: 'crash', fleet: new StorageFleet('us-east-1'), clock: new SystemClock(), directory: dir})
+const volume = new Volume({id: 'crash', fleet: new StorageFleet('us-east-1'), clock: new SystemClock(), directory: dir, foldAfterBytes: 16 * 1024})
 let n = 0
 for (;;) {
   const block = random.int(64)

@@ -49,7 +49,7 @@ export function simulate(options: SimulationOptions): SimulationReport {
   const clock = new ManualClock()
   const fleet = new StorageFleet('us-east-1')
   const transport = new SimulatedTransport(() => clock.now(), () => random.next())
-  const volume = new Volume({id: `sim-${seed}`, fleet, clock, transport, repair: {detectionDelayMs: 40, bytesPerSecond: 4 * 1024 * 1024}})
+  const volume = new Volume({id: `sim-${seed}`, fleet, clock, transport, foldAfterBytes: random.pick([0, 512, 1 << 30]), repair: {detectionDelayMs: 40, bytesPerSecond: 4 * 1024 * 1024}})
   let repairs = 0
   volume.on((e) => {
     if (e.type === 'repair-finished') repairs++

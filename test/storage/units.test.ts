@@ -9,10 +9,11 @@ import {StorageUnavailable, Volume} from '../../src/lib/emulator/storage/volume.
 
 const bytes = (...values: number[]) => Uint8Array.from(values)
 
+/** Folding after every tick (foldAfterBytes 0) so coalescing is exercised by small tests. */
 function newVolume(id = 'v') {
   const clock = new ManualClock()
   const fleet = new StorageFleet('us-east-1')
-  return {clock, fleet, volume: new Volume({id, fleet, clock})}
+  return {clock, fleet, volume: new Volume({id, fleet, clock, foldAfterBytes: 0})}
 }
 
 describe('quorum arithmetic and consistency points (AURORA_FACTS §1 worked examples)', () => {

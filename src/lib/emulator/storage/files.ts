@@ -249,10 +249,51 @@ export class VolumeDirectory {
     return path.join(this.dir, 'volume.json')
   }
 
+  cplPath(): string {
+    return path.join(this.dir, 'cpl.bin')
+  }
+
   close(): void {
     for (const log of this.logs.values()) log.close()
     for (const file of this.pageFiles.values()) file.close()
     this.logs.clear()
     this.pageFiles.clear()
+  }
+}
+
+const CPL_ENTRY = 20
+
+/**
+ * Consistency points folded into pages (LSN and commit time), appended as checksummed
+ * 20-byte entries: the time → LSN map that outlives the log records it came from.
+ */
+export class ConsistencyPointFile {
+  static append(file: string, lsns: readonly number[], times: readonly number[], from: number): void {
+    if (from >= lsns.length) return
+    const out = new Uint8Array((lsns.length - from) * CPL_ENTRY)
+    const view = new DataView(out.buffer)
+    for (let i = from, at = 0; i < lsns.length; i++, at += CPL_ENTRY) {
+      view.setFloat64(at, lsns[i])
+      view.setFloat64(at + 8, times[i])
+      view.setUint32(at + 16, crc32(out.subarray(at, at + 16)))
+    }
+    fs.appendFileSync(file, out)
+  }
+
+  /** Every whole entry; a torn or damaged tail is cut off. */
+  static read(file: string): {lsns: number[]; times: number[]} {
+    const lsns: number[] = []
+    const times: number[] = []
+    if (!fs.existsSync(file)) return {lsns, times}
+    const buf = new Uint8Array(fs.readFileSync(file))
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+    let at = 0
+    for (; at + CPL_ENTRY <= buf.length; at += CPL_ENTRY) {
+      if (crc32(buf.subarray(at, at + 16)) !== view.getUint32(at + 16)) break
+      lsns.push(view.getFloat64(at))
+      times.push(view.getFloat64(at + 8))
+    }
+    if (at < buf.length) fs.truncateSync(file, at)
+    return {lsns, times}
   }
 }

@@ -63,12 +63,34 @@ function payload(r: Omit<LogRecord, 'checksum'>): Uint8Array {
   return out
 }
 
-export function withChecksum(r: Omit<LogRecord, 'checksum'>): LogRecord {
-  return {...r, checksum: crc32(payload(r))}
+/**
+ * Each record's framed bytes, serialised once: every copy sent to a segment, checked
+ * and written to its file is these bytes, as one redo record goes over the wire once.
+ */
+const frames = new WeakMap<LogRecord, Uint8Array>()
+
+function frame(r: LogRecord, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(FRAME_OVERHEAD + body.length)
+  const view = new DataView(out.buffer)
+  view.setUint32(0, body.length)
+  view.setUint32(4, r.checksum)
+  out.set(body, FRAME_OVERHEAD)
+  frames.set(r, out)
+  return out
 }
 
+export function withChecksum(r: Omit<LogRecord, 'checksum'>): LogRecord {
+  const body = payload(r)
+  const record = {...r, checksum: crc32(body)}
+  frame(record, body)
+  return record
+}
+
+/** Whether the record's content matches its checksum (a copy that was damaged does not). */
 export function checksumValid(r: LogRecord): boolean {
-  return crc32(payload(r)) === r.checksum
+  const known = frames.get(r)
+  const body = known ? known.subarray(FRAME_OVERHEAD) : payload(r)
+  return crc32(body) === r.checksum
 }
 
 /** Bytes a record occupies in one segment's file: the cost of shipping it to one copy. */
@@ -77,13 +99,7 @@ export function encodedSize(r: LogRecord): number {
 }
 
 export function encodeRecord(r: LogRecord): Uint8Array {
-  const body = payload(r)
-  const out = new Uint8Array(FRAME_OVERHEAD + body.length)
-  const view = new DataView(out.buffer)
-  view.setUint32(0, body.length)
-  view.setUint32(4, r.checksum)
-  out.set(body, FRAME_OVERHEAD)
-  return out
+  return frames.get(r) ?? frame(r, payload(r))
 }
 
 /**
@@ -121,6 +137,7 @@ export function decodeRecord(buf: Uint8Array, offset: number): {record: LogRecor
     ranges,
     checksum,
   }
+  frames.set(record, buf.slice(offset, start + length))
   return {record, next: start + length}
 }
 

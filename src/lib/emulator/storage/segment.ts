@@ -137,12 +137,29 @@ export class Segment {
    */
   adoptFloor(lsn: number, lastRecordLsn: number): void {
     if (lsn <= this.floor) return
-    for (const r of [...this.records.values()]) if (r.lsn <= lsn) this.remove(r)
+    this.dropThrough(lsn)
     this.floor = lsn
     this.floorRecordLsn = lastRecordLsn
     if (this.scl < lastRecordLsn) this.scl = lastRecordLsn
     this.advance()
     this.compact()
+  }
+
+  /** Drops every record ≤ lsn in one pass (coalescing folds thousands at a time). */
+  private dropThrough(lsn: number): void {
+    const blocks = new Set<number>()
+    for (const r of this.records.values()) {
+      if (r.lsn > lsn) continue
+      this.records.delete(r.lsn)
+      if (this.nextByPrev.get(r.prevPgLsn) === r.lsn) this.nextByPrev.delete(r.prevPgLsn)
+      this.bytes -= encodedSize(r)
+      blocks.add(r.block)
+    }
+    for (const block of blocks) {
+      const kept = this.byBlock.get(block)!.filter((l) => l > lsn)
+      if (kept.length === 0) this.byBlock.delete(block)
+      else this.byBlock.set(block, kept)
+    }
   }
 
   /** Rewrites the file once folded records make up most of it. */

@@ -1,7 +1,7 @@
 import type {Clock} from '../clock.js'
 import fs from 'node:fs'
 
-import {PageFile as PageFileReader, readSegmentLog, VolumeDirectory, writeFileAtomic} from './files.js'
+import {ConsistencyPointFile, PageFile as PageFileReader, readSegmentLog, VolumeDirectory, writeFileAtomic} from './files.js'
 import type {StorageFleet} from './fleet.js'
 import {BLOCK_SIZE, durableLsn, LSN_ALLOCATION_LIMIT, MAX_PROTECTION_GROUPS, PROTECTION_GROUP_BYTES, protectionGroupOf, quorumPoint, volumeCompleteLsn, WRITE_QUORUM} from './geometry.js'
 import type {PageVersion} from './page-store.js'
@@ -45,6 +45,8 @@ export interface VolumeOptions {
   parent?: {volume: Volume; lsn: number}
   /** Where segments, pages and metadata persist; in memory only without one. */
   directory?: string
+  /** A group's log is folded into pages once a segment holds this many bytes of it (default 4 MiB). */
+  foldAfterBytes?: number
 }
 
 /** What a volume keeps in `volume.json`: enough, with the segment and page files, to reopen it after a crash. */
@@ -56,7 +58,6 @@ interface VolumeMeta {
   truncations: {after: number; epoch: number}[]
   points: {name: string; lsn: number}[]
   groups: {index: number; membershipEpoch: number; members: {id: string; node: string; state: string}[]}[]
-  cpls: {lsns: number[]; times: number[]}
 }
 
 interface ConsistencyPoint {
@@ -104,6 +105,8 @@ export class Volume {
   /** Consistency points in LSN order, with their commit times (kept as two arrays: one entry per commit). */
   private readonly cplLsns: number[] = []
   private readonly cplTimes: number[] = []
+  /** How many of the consistency points are in the volume's cpl.bin. */
+  private persistedCpls = 0
   private writer: WriterState | undefined = new WriterState(1)
   private epoch = 1
   /** The highest VDL ever reached: recovery starts its walk of the chain here. */
@@ -115,6 +118,7 @@ export class Volume {
   private readonly unavailableSince = new Map<string, number>()
   private readonly listeners = new Set<(event: VolumeEvent) => void>()
   private readonly files?: VolumeDirectory
+  private readonly foldAfterBytes: number
 
   constructor(options: VolumeOptions) {
     this.id = options.id
@@ -124,6 +128,7 @@ export class Volume {
     this.repair = options.repair ?? DEFAULT_REPAIR
     this.parent = options.parent
     this.createdAt = options.clock.now()
+    this.foldAfterBytes = options.foldAfterBytes ?? 4 * 1024 * 1024
     if (options.directory) {
       this.files = new VolumeDirectory(options.directory)
       if (fs.existsSync(this.files.metaPath())) this.load()
@@ -173,11 +178,13 @@ export class Volume {
       }
       this.groups[saved.index] = g
     }
-    for (const [i, lsn] of meta.cpls.lsns.entries()) {
+    const folded = ConsistencyPointFile.read(files.cplPath())
+    for (const [i, lsn] of folded.lsns.entries()) {
       this.cplLsns.push(lsn)
-      this.cplTimes.push(meta.cpls.times[i])
+      this.cplTimes.push(folded.times[i])
     }
     this.sortCpls()
+    this.persistedCpls = folded.lsns.length
     this.writer = undefined
     this.recover()
   }
@@ -193,12 +200,9 @@ export class Volume {
     }
   }
 
-  /** Saves epoch, truncations, membership, point pins and consistency points folded into pages. */
+  /** Saves epoch, truncations, membership and point pins. */
   private persistMeta(): void {
     if (!this.files) return
-    const foldedThrough = Math.max(0, ...this.groups.map((g) => g.pages.lsn))
-    const kept = this.cplLsns.findIndex((lsn) => lsn > foldedThrough)
-    const end = kept === -1 ? this.cplLsns.length : kept
     const meta: VolumeMeta = {
       id: this.id,
       createdAt: this.createdAt,
@@ -211,7 +215,6 @@ export class Volume {
         membershipEpoch: g.membershipEpoch,
         members: g.members.map((m) => ({id: m.id, node: m.node.id, state: m.state})),
       })),
-      cpls: {lsns: this.cplLsns.slice(0, end), times: this.cplTimes.slice(0, end)},
     }
     writeFileAtomic(this.files.metaPath(), JSON.stringify(meta))
   }
@@ -333,9 +336,10 @@ export class Volume {
     }
     const cpl = records[records.length - 1]
     this.cplLsns.push(cpl.lsn)
-    this.cplTimes.push(timestamp)
+    // Commit times never go backwards, so time → LSN is a binary search.
+    this.cplTimes.push(Math.max(timestamp, this.cplTimes[this.cplTimes.length - 1] ?? timestamp))
     for (const r of records) this.send(w, r)
-    this.updateDurability(w)
+    this.updateVolumeDurability(w)
     return cpl.lsn
   }
 
@@ -371,22 +375,38 @@ export class Volume {
   private acknowledge(w: WriterState, segment: Segment, scl: number): void {
     if ((w.ackedScl.get(segment.id) ?? 0) >= scl) return
     w.ackedScl.set(segment.id, scl)
-    this.updateDurability(w)
+    this.updateGroupDurability(w, this.groups[segment.pg])
+    this.updateVolumeDurability(w)
   }
 
-  /** PGCL per group, then VCL, then VDL = highest CPL ≤ VCL (P17 §4.1, P18 §2.3). */
+  /** Recomputes every group's PGCL and the volume's VCL and VDL (after recovery, rewinds, membership changes). */
   private updateDurability(w: WriterState): void {
-    const firstPending: number[] = []
-    for (const g of this.groups) {
-      const sets = g.quorumSets().map((set) => set.filter((s) => s.state !== 'lost').map((s) => w.ackedScl.get(s.id) ?? 0))
-      const pgcl = Math.max(w.pgcl.get(g.index) ?? 0, Math.min(...sets.map((scls) => quorumPoint(scls, WRITE_QUORUM))))
-      w.pgcl.set(g.index, pgcl)
-      const pending = w.pending.get(g.index)
-      if (!pending) continue
-      while (pending.length > 0 && pending[0].lsn <= pgcl) pending.shift()
-      if (pending.length === 0) w.pending.delete(g.index)
-      else firstPending.push(pending[0].lsn)
+    for (const g of this.groups) this.updateGroupDurability(w, g)
+    this.updateVolumeDurability(w)
+  }
+
+  /** PGCL: the write-quorum point of the group's acknowledged SCLs (in every quorum set during a change). */
+  private updateGroupDurability(w: WriterState, g: ProtectionGroup): void {
+    let point = Number.POSITIVE_INFINITY
+    for (const set of g.quorumSets()) {
+      const scls: number[] = []
+      for (const s of set) if (s.state !== 'lost') scls.push(w.ackedScl.get(s.id) ?? 0)
+      point = Math.min(point, quorumPoint(scls, WRITE_QUORUM))
     }
+    const pgcl = Math.max(w.pgcl.get(g.index) ?? 0, point)
+    w.pgcl.set(g.index, pgcl)
+    const pending = w.pending.get(g.index)
+    if (!pending) return
+    let done = 0
+    while (done < pending.length && pending[done].lsn <= pgcl) done++
+    if (done === pending.length) w.pending.delete(g.index)
+    else if (done > 0) pending.splice(0, done)
+  }
+
+  /** VCL from the first record each group still waits on, then VDL = highest CPL ≤ VCL. */
+  private updateVolumeDurability(w: WriterState): void {
+    const firstPending: number[] = []
+    for (const pending of w.pending.values()) firstPending.push(pending[0].lsn)
     w.vcl = Math.max(w.vcl, volumeCompleteLsn(w.lastLsn, firstPending))
     const vdl = this.highestCplAtOrBelow(w.vcl)
     if (vdl > w.vdl) {
@@ -433,7 +453,23 @@ export class Volume {
     return s.scl >= lsn || (tip <= lsn && s.scl >= tip)
   }
 
+  /**
+   * The group's last record: the writer knows it; without a writer (crashed, not yet
+   * recovered) the most any reachable segment holds stands in for it, which is safe
+   * because a read needs three of them (a read quorum) to be reachable anyway.
+   */
+  private tipOf(g: ProtectionGroup): number {
+    const known = this.writer?.lastPgLsn.get(g.index)
+    if (known !== undefined) return known
+    let tip = g.pages.lastRecordLsn
+    for (const s of g.reachableHealthy(this.fleet)) tip = Math.max(tip, s.maxLsn())
+    return tip
+  }
+
   private readSegment(g: ProtectionGroup, readPoint: number): Segment {
+    if (!this.writer && !g.readable(this.fleet)) {
+      throw new StorageUnavailable('ReadQuorumLost', `volume ${this.id} is not open and protection group ${g.index} reaches fewer than 3 of 6 segments`)
+    }
     const candidates = this.liveSegments(g)
     if (candidates.length === 0) throw new StorageUnavailable('ReadQuorumLost', `no segment of protection group ${g.index} of volume ${this.id} is reachable`)
     const covering = candidates.find((s) => this.covers(g, s, readPoint))
@@ -539,7 +575,11 @@ export class Volume {
     if (!source || !this.fleet.reachable(change.incoming.node)) return
     const started = performance.now()
     change.incoming.adoptFloor(g.pages.lsn, g.pages.lastRecordLsn)
-    for (const r of source.recordsBetween(change.incoming.scl, source.maxLsn())) change.incoming.receive(r, 'peer')
+    let copiedBytes = 0
+    for (const r of source.recordsBetween(change.incoming.scl, source.maxLsn())) {
+      change.incoming.receive(r, 'peer')
+      copiedBytes += encodedSize(r)
+    }
     change.incoming.state = 'healthy'
     g.members = g.members.map((s) => (s === change.replacing ? change.incoming : s))
     g.change = undefined
@@ -549,14 +589,14 @@ export class Volume {
     const copyMs = performance.now() - started
     const w = this.writer
     if (w) this.acknowledge(w, change.incoming, change.incoming.scl)
-    this.emit({type: 'repair-finished', pg: g.index, segment: change.replacing.id, replacement: change.incoming.id, bytes: change.bytes, copyMs})
+    this.emit({type: 'repair-finished', pg: g.index, segment: change.replacing.id, replacement: change.incoming.id, bytes: change.bytes, copiedBytes, copyMs})
   }
 
   /**
    * Folds records into pages up to the lowest LSN anything still needs (range pins,
    * VDL), keeping the versions point pins need, and lets segments drop folded records.
    */
-  coalesce(): void {
+  coalesce(force = false): void {
     const w = this.writer
     if (!w) return
     const horizon = this.pins.horizon(this.vdl)
@@ -566,17 +606,27 @@ export class Volume {
       const through = Math.min(horizon, w.pgcl.get(g.index) ?? 0)
       if (through <= g.pages.lsn) continue
       const source = this.liveSegments(g).find((s) => this.covers(g, s, through))
-      if (!source) continue
+      // Pages are folded in batches: folding after every commit would rewrite each touched page per commit.
+      if (!source || (!force && source.logBytes < this.foldAfterBytes)) continue
       const before = g.pages.lsn
       folds.push({g, before, touched: g.pages.fold(source.recordsBetween(g.pages.lsn, through), through, points)})
     }
     if (folds.length === 0) return
-    // Metadata first (consistency points now folded), then pages, and only then may segments drop their records.
-    this.persistMeta()
+    // Consistency points first (their records are about to go), then pages, and only then may segments drop their records.
+    this.persistFoldedCpls()
     for (const {g, touched, before} of folds) {
       this.persistPages(g, touched, before)
       for (const s of g.segments()) if (s.state !== 'lost' && s.scl >= g.pages.lastRecordLsn) s.adoptFloor(g.pages.lsn, g.pages.lastRecordLsn)
     }
+  }
+
+  private persistFoldedCpls(): void {
+    if (!this.files) return
+    const foldedThrough = Math.max(0, ...this.groups.map((g) => g.pages.lsn))
+    let end = this.persistedCpls
+    while (end < this.cplLsns.length && this.cplLsns[end] <= foldedThrough) end++
+    ConsistencyPointFile.append(this.files.cplPath(), this.cplLsns.slice(0, end), this.cplTimes.slice(0, end), this.persistedCpls)
+    this.persistedCpls = end
   }
 
   /** Appends the page versions a fold produced; compacts the file when it has grown well past the pages. */
@@ -590,10 +640,6 @@ export class Volume {
     const versions: [number, PageVersion][] = []
     for (const block of touched) for (const v of g.pages.versionsOf(block)) if (v.lsn > before) versions.push([block, v])
     file.append(versions, g.pages.lsn, g.pages.lastRecordLsn)
-  }
-
-  private tipOf(g: ProtectionGroup): number {
-    return this.writer?.lastPgLsn.get(g.index) ?? g.pages.lastRecordLsn
   }
 
   /** Keeps the volume as it is at `lsn` (a snapshot, a clone's branch point) until released. */
@@ -707,14 +753,29 @@ export class Volume {
 
   /** The LSN of the last consistency point at or before time `t` (0 if none). */
   lsnAtTime(t: number): number {
+    let lo = 0
+    let hi = this.cplTimes.length - 1
     let found = 0
-    for (let i = 0; i < this.cplLsns.length && this.cplTimes[i] <= t; i++) found = this.cplLsns[i]
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      if (this.cplTimes[mid] <= t) {
+        found = this.cplLsns[mid]
+        lo = mid + 1
+      } else hi = mid - 1
+    }
     return found
   }
 
   timeOfLsn(lsn: number): number | undefined {
-    const i = this.cplLsns.indexOf(lsn)
-    return i === -1 ? undefined : this.cplTimes[i]
+    let lo = 0
+    let hi = this.cplLsns.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      if (this.cplLsns[mid] === lsn) return this.cplTimes[mid]
+      if (this.cplLsns[mid] < lsn) lo = mid + 1
+      else hi = mid - 1
+    }
+    return undefined
   }
 
   /** A read-only view of the volume as of `lsn` (a consistency point at or above what is kept). */
@@ -816,5 +877,9 @@ export class Volume {
 
 export type VolumeEvent =
   | {type: 'repair-started'; pg: number; segment: string; replacement: string; bytes: number}
-  | {type: 'repair-finished'; pg: number; segment: string; replacement: string; bytes: number; copyMs: number}
+  /**
+   * `bytes`: the segment's pages and log, which set the modelled repair time; `copiedBytes`: the log
+   * actually copied from a peer (pages are held once per group in this emulator and taken over, not copied).
+   */
+  | {type: 'repair-finished'; pg: number; segment: string; replacement: string; bytes: number; copiedBytes: number; copyMs: number}
   | {type: 'recovered'; vdl: number; epoch: number; truncated: number}
