@@ -1,8 +1,24 @@
+import {spawn} from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {Prng} from '../../src/lib/emulator/prng.js'
 import {type LocalHome, localHome} from '../helpers/local-daemon.js'
-import {cli, pidAlive, waitFor} from '../helpers/process.js'
+import {cli, pidAlive, ROOT, waitFor} from '../helpers/process.js'
+
+/** The daemon process itself (no CLI in between), so the 50 crash points cost little besides the crashes. */
+async function startDaemonDirectly(local: LocalHome): Promise<{endpoint: string; pid: number}> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/lib/emulator/daemon.js')], {env: {...process.env, ...local.env}, stdio: 'ignore'})
+  const infoFile = path.join(local.home, 'daemon.json')
+  let info: {endpoint: string; pid: number} | undefined
+  await waitFor(async () => {
+    info = JSON.parse(fs.readFileSync(infoFile, 'utf8')) as {endpoint: string; pid: number}
+    return info.pid === child.pid
+  }, 10_000, 'the daemon to start')
+  return info!
+}
 
 // kill -9 of the daemon at random points of a write load; requires `npm run build` first.
 describe('the daemon killed with SIGKILL under a write load', () => {
@@ -20,8 +36,7 @@ describe('the daemon killed with SIGKILL under a write load', () => {
     const points = Number(process.env.DAEMON_CRASH_POINTS ?? 50)
     let acknowledged = 0
     for (let point = 0; point < points; point++) {
-      const started = await cli(['local', 'start', '--json'], {env: local.env})
-      const {endpoint, pid} = JSON.parse(started.stdout) as {endpoint: string; pid: number}
+      const {endpoint, pid} = await startDaemonDirectly(local)
       const write = async () => {
         for (;;) {
           const response = await fetch(`${endpoint}/_auroractl/volume/write`, {method: 'POST', body: JSON.stringify({cluster: 'crash', records: 25})})

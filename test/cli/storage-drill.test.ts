@@ -29,6 +29,9 @@ describe('a storage drill from the CLI', () => {
     const onFour = await run(['local', 'volume', 'write', 'drill', '--records', '5', '--json'])
     expect(onFour.code, onFour.stderr).toBe(0)
     expect((await volume()).writeQuorum).toBe('available')
+    const checksum = async () => (JSON.parse((await run(['local', 'volume', 'drill', '--checksum', '--json'])).stdout) as VolumeReport).content
+    const written = await checksum()
+    expect(written).toMatchObject({crc32: expect.stringMatching(/^[0-9a-f]{8}$/), readPoint: 25})
 
     // Repair would replace the crashed node's segment at once under the instant timing; hold it to watch the loss.
     expect((await run(['local', 'repair', 'pause'])).code).toBe(0)
@@ -39,6 +42,8 @@ describe('a storage drill from the CLI', () => {
     expect(refused.stderr).toMatch(/StorageQuorumUnavailable: writes refused: protection group 0 .* reaches 3 of 6 segments and needs 4/)
     const degraded = await volume()
     expect(degraded).toMatchObject({writeQuorum: 'lost', readQuorum: 'available', vdl: 25})
+    // Reads go on: the whole volume reads back the same as before the refused write.
+    expect(await checksum()).toEqual(written)
     expect(degraded.protectionGroups[0].segments.filter((s) => s.state === 'unreachable')).toHaveLength(3)
 
     // Repair rebuilds the crashed node's segment on another node of us-east-1b: 4/6 reachable again.

@@ -235,7 +235,7 @@ export function simulate(options: SimulationOptions): SimulationReport {
   const lsn = volume.commit([{block: 0, ranges: [{offset: 0, bytes: Uint8Array.of(1)}]}])
   commits.push({lsn, writes: [{block: 0, ranges: [{offset: 0, bytes: Uint8Array.of(1)}]}]})
   for (let round = 0; round < 20 && !volume.isDurable(lsn); round++) advance(10)
-  if (!volume.isDurable(lsn)) fail(`a write after healing did not become durable`)
+  if (!volume.isDurable(lsn)) fail(`a write after healing (LSN ${lsn}) did not become durable: VDL ${volume.vdl}, VCL ${volume.vcl}, ${describeGroups(volume)}`)
   checkInvariants()
   report.acknowledged = commits.filter((c) => c.lsn <= volume.vdl).length
   report.repairs = repairs
@@ -252,6 +252,6 @@ function converged(volume: Volume): boolean {
 
 function describeGroups(volume: Volume): string {
   return volume.protectionGroups
-    .map((g) => `pg${g.index}[${g.members.map((s) => `${s.node.id}:${s.state}:${s.scl}`).join(' ')}${g.change ? ' changing' : ''}]`)
+    .map((g) => `pg${g.index}(pgcl ${volume.pgcl(g.index)})[${g.members.map((s) => `${s.node.id}:${s.state}:${s.scl}:e${s.epoch}`).join(' ')}${g.change ? ' changing' : ''}]`)
     .join(' ')
 }

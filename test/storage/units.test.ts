@@ -175,6 +175,19 @@ describe('the volume', () => {
     expect(volume.readBlock(0)[0]).toBe(3)
   })
 
+  it('checksums the content read back: equal for equal content, a clone equals its source at the branch point', () => {
+    const {volume} = newVolume()
+    for (let b = 0; b < 20; b++) volume.commit([{block: b, ranges: [{offset: b, bytes: bytes(b + 1)}]}])
+    const at = volume.vdl
+    const before = volume.contentChecksum()
+    expect(before.blocks).toBe(20)
+    const clone = volume.clone('copy', at)
+    volume.commit([{block: 3, ranges: [{offset: 0, bytes: bytes(9)}]}])
+    expect(volume.contentChecksum().crc32).not.toBe(before.crc32)
+    expect(volume.contentChecksum(at)).toEqual(before)
+    expect(clone.contentChecksum().crc32).toBe(before.crc32)
+  })
+
   it('clones copy-on-write: O(1) to create, and the two diverge', () => {
     const {volume} = newVolume()
     for (let b = 0; b < 50; b++) volume.commit([{block: b, ranges: [{offset: 0, bytes: bytes(b)}]}])

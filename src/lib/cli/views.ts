@@ -120,8 +120,12 @@ export function renderVolume(v: VolumeReport, c: ChalkInstance): string {
     `${c.dim('Writes'.padEnd(12))}  ${quorum(c, v.writeQuorum, '4/6')}`,
     `${c.dim('Reads'.padEnd(12))}  ${quorum(c, v.readQuorum, '3/6')}`,
     `${c.dim('Repair'.padEnd(12))}  ${v.repairPaused ? c.yellow('paused') : 'running'}`,
-    '',
   ]
+  if (v.content) {
+    const content = 'crc32' in v.content ? `crc32 ${v.content.crc32} over ${v.content.blocks} blocks, read at LSN ${v.content.readPoint}` : c.red(`reads refused: ${v.content.message}`)
+    lines.push(`${c.dim('Content'.padEnd(12))}  ${content}`)
+  }
+  lines.push('')
   if (v.protectionGroups.length === 0) {
     lines.push(c.dim('No data written yet: the first write allocates protection group 0.'))
     return lines.join('\n')

@@ -47,6 +47,8 @@ export interface VolumeReport {
   protectionGroups: ProtectionGroupReport[]
   repairPaused: boolean
   recentEvents: (VolumeEvent & {at: string})[]
+  /** With `checksum`: the content read back through the read path, or why reads are refused. */
+  content?: {crc32: string; blocks: number; readPoint: number} | {error: string; message: string}
 }
 
 export interface FaultReport {
@@ -122,7 +124,7 @@ export class StorageAdmin {
     this.registry.tick()
   }
 
-  report(region: string, cluster: string): VolumeReport {
+  report(region: string, cluster: string, options: {checksum?: boolean} = {}): VolumeReport {
     const {ref, volume} = this.volumeOf(region, cluster)
     const fleet = this.registry.fleet(region)
     const groups = volume.protectionGroups.map((g): ProtectionGroupReport => ({
@@ -165,6 +167,16 @@ export class StorageAdmin {
       protectionGroups: groups,
       repairPaused: this.registry.repairPaused,
       recentEvents: this.events.get(ref.resourceId) ?? [],
+      content: options.checksum ? this.content(volume) : undefined,
+    }
+  }
+
+  private content(volume: Volume): VolumeReport['content'] {
+    try {
+      return volume.contentChecksum()
+    } catch (error) {
+      if (error instanceof StorageUnavailable) return {error: error.code, message: error.message}
+      throw error
     }
   }
 

@@ -5,8 +5,8 @@ export type {FaultReport, VolumeReport}
 
 type Started = (endpoint: string, pid: number) => void
 
-export function volumeReport(region: string, cluster: string, onDaemonStarted?: Started): Promise<VolumeReport> {
-  return adminCall('volume', {query: {region, cluster}, onDaemonStarted})
+export function volumeReport(region: string, cluster: string, onDaemonStarted?: Started, checksum = false): Promise<VolumeReport> {
+  return adminCall('volume', {query: {region, cluster, checksum: checksum ? '1' : undefined}, onDaemonStarted})
 }
 
 export function writeToVolume(region: string, cluster: string, records: number, onDaemonStarted?: Started): Promise<{committed: number; vdl: number}> {

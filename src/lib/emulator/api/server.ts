@@ -13,6 +13,8 @@ import {errorResponse, successResponse} from './xml.js'
 export const API_VERSION = '2014-10-31'
 /** Bodies larger than this are refused with 413 before they are buffered. */
 export const MAX_BODY_BYTES = 1024 * 1024
+/** After a 413, this much more of an upload is read and dropped before the connection is cut. */
+const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024
 
 export interface AdminHooks {
   status(): Record<string, unknown>
@@ -162,7 +164,8 @@ export function createRdsServer(options: ServerOptions): http.Server {
       return value
     }
     if (path === '/_auroractl/volume' && req.method === 'GET') {
-      sendJson(res, 200, storage.report(regionFrom(url.searchParams.get('region')), text(url.searchParams.get('cluster'), 'cluster')))
+      const checksum = url.searchParams.get('checksum') === '1'
+      sendJson(res, 200, storage.report(regionFrom(url.searchParams.get('region')), text(url.searchParams.get('cluster'), 'cluster'), {checksum}))
       return true
     }
     if (path === '/_auroractl/volume/write' && req.method === 'POST') {
@@ -196,23 +199,26 @@ export function createRdsServer(options: ServerOptions): http.Server {
       url = new URL('http://localhost/')
     }
     const declaredLength = Number(req.headers['content-length'] ?? '0')
-    const tooLarge = () => {
-      const requestId = prng.uuid()
-      res.setHeader('Connection', 'close')
-      sendFault(res, new RdsFault('RequestEntityTooLarge', 413, `Request body exceeds the ${MAX_BODY_BYTES}-byte limit.`), requestId)
-      // The rest of the upload is never read; the socket closes once the reply is out.
-      res.on('finish', () => req.socket.destroy())
-    }
-    if (declaredLength > MAX_BODY_BYTES) return tooLarge()
-
     const chunks: Buffer[] = []
     let received = 0
     let aborted = false
+    const tooLarge = () => {
+      aborted = true
+      const requestId = prng.uuid()
+      sendFault(res, new RdsFault('RequestEntityTooLarge', 413, `Request body exceeds the ${MAX_BODY_BYTES}-byte limit.`), requestId)
+      // The rest of the upload is read and dropped, up to a bound: closing the connection
+      // mid-upload makes clients fail on a broken pipe before they read the reply.
+      req.resume()
+    }
+    if (declaredLength > MAX_BODY_BYTES) tooLarge()
+
     req.on('data', (chunk: Buffer) => {
-      if (aborted) return
       received += chunk.length
+      if (aborted) {
+        if (received > DISCARD_LIMIT_BYTES) req.socket.destroy()
+        return
+      }
       if (received > MAX_BODY_BYTES) {
-        aborted = true
         chunks.length = 0
         tooLarge()
         return

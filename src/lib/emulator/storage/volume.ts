@@ -1,6 +1,7 @@
-import type {Clock} from '../clock.js'
 import fs from 'node:fs'
 
+import type {Clock} from '../clock.js'
+import {crc32} from './checksum.js'
 import {ConsistencyPointFile, PageFile as PageFileReader, readSegmentLog, VolumeDirectory, writeFileAtomic} from './files.js'
 import type {StorageFleet} from './fleet.js'
 import {BLOCK_SIZE, durableLsn, LSN_ALLOCATION_LIMIT, MAX_PROTECTION_GROUPS, PROTECTION_GROUP_BYTES, protectionGroupOf, quorumPoint, volumeCompleteLsn, WRITE_QUORUM} from './geometry.js'
@@ -689,19 +690,25 @@ export class Volume {
       }
     }
     let vcl = start
-    for (let next = byPrev.get(vcl); next; next = byPrev.get(vcl)) vcl = next.lsn
+    const chain: LogRecord[] = []
+    for (let next = byPrev.get(vcl); next; next = byPrev.get(vcl)) {
+      chain.push(next)
+      vcl = next.lsn
+    }
     const vdl = this.highestCplAtOrBelow(vcl)
     const truncated = this.truncateAbove(vdl)
     // LSNs above VDL the dead writer used may be used again: its records there belong to
     // the old epoch and every segment drops them (the truncation) before it serves anything.
     const w = this.newWriter(vdl, maxLsn + 1)
     this.writer = w
-    for (const g of this.groups) {
-      const source = this.liveSegments(g).find((s) => this.covers(g, s, vdl))
-      const pending = source?.recordsBetween(w.pgcl.get(g.index) ?? 0, vdl) ?? []
-      if (pending.length > 0) w.pending.set(g.index, pending)
+    // The kept log may be spread over segments no one of which has all of it (each holds
+    // fewer than four copies of some records): the writer re-replicates all of it at once.
+    for (const r of chain) {
+      if (r.lsn > vdl) break
+      const pending = w.pending.get(r.pg) ?? []
+      pending.push(r)
+      w.pending.set(r.pg, pending)
     }
-    // What recovery kept but fewer than four segments hold is re-replicated at once.
     this.resendPending()
     this.updateDurability(w)
     this.emit({type: 'recovered', vdl, epoch: this.epoch, truncated})
@@ -827,6 +834,38 @@ export class Volume {
   }
 
   // ----- reporting -----
+
+  /** Every block written up to `readPoint`, with a clone's parent's blocks at its branch point. */
+  private blocksAt(readPoint: number): Set<number> {
+    const blocks = this.parent ? this.parent.volume.blocksAt(this.parent.lsn) : new Set<number>()
+    for (const g of this.groups) {
+      for (const block of g.pages.blocks()) blocks.add(block)
+      const source = this.liveSegments(g).find((s) => this.covers(g, s, readPoint))
+      for (const r of source?.recordsBetween(0, readPoint) ?? []) blocks.add(r.block)
+    }
+    return blocks
+  }
+
+  /**
+   * A checksum of the whole volume as of `readPoint` (default VDL), read block by block
+   * through the normal read path: two volumes (or one volume at two times) with the same
+   * content have the same checksum.
+   */
+  contentChecksum(readPoint = this.vdl): {crc32: string; blocks: number; readPoint: number} {
+    const blocks = this.blocksAt(readPoint)
+    const header = new Uint8Array(8)
+    const view = new DataView(header.buffer)
+    let crc = 0
+    let counted = 0
+    for (const block of [...blocks].sort((a, b) => a - b)) {
+      const page = this.readBlock(block, readPoint)
+      if (page.every((b) => b === 0)) continue
+      view.setFloat64(0, block)
+      crc = crc32(page, crc32(header, crc))
+      counted++
+    }
+    return {crc32: crc.toString(16).padStart(8, '0'), blocks: counted, readPoint}
+  }
 
   /** Address space allocated: whole protection groups, as Aurora grows in 10 GiB steps. */
   allocatedBytes(): number {
