@@ -8,11 +8,11 @@
 // Each server holds the same one cluster; one long-lived client per server (keep-alive, as the
 // SDK does by default); the time is that of `await client.send(...)`, i.e. what a caller sees.
 
-import {CreateDBClusterCommand, DescribeDBClustersCommand, RDSClient} from '@aws-sdk/client-rds'
+import {CreateDBClusterCommand, DescribeDBClustersCommand} from '@aws-sdk/client-rds'
 import {performance} from 'node:perf_hooks'
 import {parseArgs} from 'node:util'
 
-import {FAKE_AWS_ENV, REGION, interleaved, machine, median, report, round, startLocal, startMoto, stats, withCleanup} from './lib.mjs'
+import {interleaved, machine, median, rdsClient, report, round, startLocal, startMoto, stats, withCleanup} from './lib.mjs'
 
 const {values: opts} = parseArgs({
   options: {
@@ -23,21 +23,12 @@ const {values: opts} = parseArgs({
 })
 const CLUSTER = 'bench-latency'
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
-
-const client = (endpoint) =>
-  new RDSClient({
-    region: REGION,
-    endpoint,
-    credentials: {accessKeyId: FAKE_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: FAKE_AWS_ENV.AWS_SECRET_ACCESS_KEY},
-    maxAttempts: 1,
-  })
 
 const result = await withCleanup(async (onCleanup) => {
   const [local, moto] = await Promise.all([startLocal({timing: 'instant'}), startMoto()])
   onCleanup(() => local.stop())
   onCleanup(() => moto.stop())
-  const clients = {daemon: client(local.endpoint), moto: client(moto.endpoint)}
+  const clients = {daemon: await rdsClient(local.endpoint), moto: await rdsClient(moto.endpoint)}
   onCleanup(() => Object.values(clients).forEach((c) => c.destroy()))
   for (const c of Object.values(clients)) {
     await c.send(new CreateDBClusterCommand({DBClusterIdentifier: CLUSTER, Engine: 'aurora-postgresql', MasterUsername: 'bench', MasterUserPassword: 'bench-password-1'}))

@@ -9,7 +9,7 @@
 //
 //   node bench/daemon.mjs [--starts 5] [--clusters 1000] [--lists 5] [--check]
 
-import {DescribeDBClustersCommand, CreateDBClusterCommand, RDSClient} from '@aws-sdk/client-rds'
+import {CreateDBClusterCommand, DescribeDBClustersCommand} from '@aws-sdk/client-rds'
 import {spawn} from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -17,7 +17,7 @@ import path from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {parseArgs} from 'node:util'
 
-import {BIN, DAEMON_JS, FAKE_AWS_ENV, REGION, cleanEnv, freePort, machine, report, round, rssMiB, runOk, sleep, startLocal, stats, stopPid, withCleanup} from './lib.mjs'
+import {BIN, DAEMON_JS, cleanEnv, freePort, machine, rdsClient, report, round, rssMiB, runOk, sleep, startLocal, stats, stopPid, withCleanup} from './lib.mjs'
 
 const {values: opts} = parseArgs({
   options: {
@@ -29,23 +29,13 @@ const {values: opts} = parseArgs({
 })
 const CLUSTERS = Number(opts.clusters)
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
-
-const client = (endpoint) =>
-  new RDSClient({
-    region: REGION,
-    endpoint,
-    credentials: {accessKeyId: FAKE_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: FAKE_AWS_ENV.AWS_SECRET_ACCESS_KEY},
-    maxAttempts: 1,
-    requestHandler: {connectionTimeout: 200},
-  })
 
 /** Spawn → first DescribeDBClusters answer, in ms, for a daemon on a fresh state directory. */
 async function coldStart(onCleanup) {
   if (!fs.existsSync(DAEMON_JS)) throw new Error(`${DAEMON_JS} is missing: run \`npm run build\``)
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'auroractl-bench-cold-'))
   const port = await freePort()
-  const rds = client(`http://127.0.0.1:${port}`)
+  const rds = await rdsClient(`http://127.0.0.1:${port}`, {requestHandler: {connectionTimeout: 200}})
   // The SDK's own first-request set-up is not the daemon's start-up: pay it before the clock starts.
   await rds.send(new DescribeDBClustersCommand({})).catch(() => undefined)
   const started = performance.now()
@@ -86,7 +76,7 @@ const result = await withCleanup(async (onCleanup) => {
 
   const local = await startLocal({timing: 'instant'})
   onCleanup(() => local.stop())
-  const rds = client(local.endpoint)
+  const rds = await rdsClient(local.endpoint, {requestHandler: {connectionTimeout: 200}})
   onCleanup(() => rds.destroy())
   const createStarted = performance.now()
   const CONCURRENCY = 8

@@ -22,6 +22,19 @@ export const FAKE_AWS_ENV = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 }
 
+/** An SDK client for the daemon or moto: fixed fake credentials, no retries (a benchmark measures single requests). */
+export async function rdsClient(endpoint, extra = {}) {
+  const {RDSClient} = await import('@aws-sdk/client-rds')
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+  return new RDSClient({
+    region: REGION,
+    endpoint,
+    credentials: {accessKeyId: FAKE_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: FAKE_AWS_ENV.AWS_SECRET_ACCESS_KEY},
+    maxAttempts: 1,
+    ...extra,
+  })
+}
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The environment without the caller's AWS or auroractl settings, so runs are comparable. */

@@ -26,6 +26,8 @@ describe('the daemon killed with SIGKILL under a write load', () => {
   beforeAll(async () => {
     local = localHome('instant')
     expect((await cli(['cluster', 'create', 'crash', '--instances', '1', '--master-password-stdin'], {env: local.env, input: 'pa55word-ok\n'})).code).toBe(0)
+    // The test starts (and kills) daemons itself from here on.
+    expect((await cli(['local', 'stop'], {env: local.env})).code).toBe(0)
   })
   afterAll(async () => {
     await local?.cleanup()

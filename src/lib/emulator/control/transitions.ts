@@ -1,4 +1,4 @@
-import {EVENTS} from './events.js'
+import {EVENTS, type EventTemplate} from './events.js'
 import {moveCluster, moveInstance} from './model.js'
 import {clusterByResourceId, membersOf, type RegionState} from './regions.js'
 import type {ControlState} from './state.js'
@@ -48,34 +48,10 @@ export function applyTransition(state: ControlState, region: RegionState, t: Tra
       state.saveCluster(region, cluster)
       return
     }
-    case 'cluster-stopped': {
-      const cluster = clusterByResourceId(region, t.cluster)
-      if (!cluster || cluster.status !== 'stopping') return
-      moveCluster(cluster, 'stopped')
-      state.saveCluster(region, cluster)
-      for (const instance of membersOf(region, cluster)) {
-        if (instance.status !== 'stopping') continue
-        moveInstance(instance, 'stopped')
-        state.saveInstance(region, instance)
-        state.emit(region, EVENTS.instanceStopped, instance.id)
-      }
-      state.emit(region, EVENTS.clusterStopped, cluster.id)
-      return
-    }
-    case 'cluster-started': {
-      const cluster = clusterByResourceId(region, t.cluster)
-      if (!cluster || cluster.status !== 'starting') return
-      moveCluster(cluster, 'available')
-      state.saveCluster(region, cluster)
-      for (const instance of membersOf(region, cluster)) {
-        if (instance.status !== 'starting') continue
-        moveInstance(instance, 'available')
-        state.saveInstance(region, instance)
-        state.emit(region, EVENTS.instanceStarted, instance.id)
-      }
-      state.emit(region, EVENTS.clusterStarted, cluster.id)
-      return
-    }
+    case 'cluster-stopped':
+      return settleStopStart(state, region, t.cluster, 'stopping', 'stopped', EVENTS.instanceStopped, EVENTS.clusterStopped)
+    case 'cluster-started':
+      return settleStopStart(state, region, t.cluster, 'starting', 'available', EVENTS.instanceStarted, EVENTS.clusterStarted)
     case 'cluster-deleted': {
       const cluster = clusterByResourceId(region, t.cluster)
       if (!cluster || cluster.status !== 'deleting') return
@@ -185,4 +161,27 @@ export function applyTransition(state: ControlState, region: RegionState, t: Tra
       return
     }
   }
+}
+
+/** A stop or start that has run its course: the cluster and its instances settle together, each with its event. */
+function settleStopStart(
+  state: ControlState,
+  region: RegionState,
+  resourceId: string,
+  from: 'stopping' | 'starting',
+  to: 'stopped' | 'available',
+  instanceEvent: EventTemplate,
+  clusterEvent: EventTemplate,
+): void {
+  const cluster = clusterByResourceId(region, resourceId)
+  if (!cluster || cluster.status !== from) return
+  moveCluster(cluster, to)
+  state.saveCluster(region, cluster)
+  for (const instance of membersOf(region, cluster)) {
+    if (instance.status !== from) continue
+    moveInstance(instance, to)
+    state.saveInstance(region, instance)
+    state.emit(region, instanceEvent, instance.id)
+  }
+  state.emit(region, clusterEvent, cluster.id)
 }

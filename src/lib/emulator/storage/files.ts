@@ -28,7 +28,8 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.renameSync(tmp, file)
 }
 
-class SegmentLogFile implements SegmentLog {
+/** A file written only at its end, or replaced whole (atomically), with its size tracked. */
+class AppendOnlyFile {
   private fd: number
   private bytes: number
 
@@ -37,28 +38,20 @@ class SegmentLogFile implements SegmentLog {
     this.bytes = fs.fstatSync(this.fd).size
   }
 
-  get fileBytes(): number {
+  get size(): number {
     return this.bytes
   }
 
-  append(record: LogRecord): void {
-    const frame = encodeRecord(record)
-    fs.writeSync(this.fd, frame)
-    this.bytes += frame.length
+  append(data: Uint8Array): void {
+    fs.writeSync(this.fd, data)
+    this.bytes += data.length
   }
 
-  rewrite(records: Iterable<LogRecord>): void {
-    const frames = [...records].map(encodeRecord)
-    const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0))
-    let at = 0
-    for (const f of frames) {
-      out.set(f, at)
-      at += f.length
-    }
+  replace(data: Uint8Array): void {
     fs.closeSync(this.fd)
-    writeFileAtomic(this.file, out)
+    writeFileAtomic(this.file, data)
     this.fd = fs.openSync(this.file, 'a')
-    this.bytes = out.length
+    this.bytes = data.length
   }
 
   remove(): void {
@@ -70,6 +63,34 @@ class SegmentLogFile implements SegmentLog {
 
   close(): void {
     fs.closeSync(this.fd)
+  }
+}
+
+class SegmentLogFile implements SegmentLog {
+  private readonly file: AppendOnlyFile
+
+  constructor(path: string) {
+    this.file = new AppendOnlyFile(path)
+  }
+
+  get fileBytes(): number {
+    return this.file.size
+  }
+
+  append(record: LogRecord): void {
+    this.file.append(encodeRecord(record))
+  }
+
+  rewrite(records: Iterable<LogRecord>): void {
+    this.file.replace(concat([...records].map(encodeRecord)))
+  }
+
+  remove(): void {
+    this.file.remove()
+  }
+
+  close(): void {
+    this.file.close()
   }
 }
 
@@ -98,16 +119,14 @@ const PAGE_FRAME_HEADER = 4 + 4 + 8 + 8
  * LSN folded through. Reading keeps what the last complete marker covers.
  */
 export class PageFile {
-  private fd: number
-  private bytes: number
+  private readonly file: AppendOnlyFile
 
-  constructor(private readonly file: string) {
-    this.fd = fs.openSync(file, 'a')
-    this.bytes = fs.fstatSync(this.fd).size
+  constructor(path: string) {
+    this.file = new AppendOnlyFile(path)
   }
 
   get fileBytes(): number {
-    return this.bytes
+    return this.file.size
   }
 
   /** Appends changed versions and the marker (`lsn`, `lastRecordLsn`); the marker makes them count. */
@@ -115,9 +134,7 @@ export class PageFile {
     const frames: Uint8Array[] = []
     for (const [block, v] of versions) frames.push(pageFrame(block, v.lsn, v.image))
     frames.push(pageFrame(-1, lsn, encodeMarker(lastRecordLsn)))
-    const out = concat(frames)
-    fs.writeSync(this.fd, out)
-    this.bytes += out.length
+    this.file.append(concat(frames))
   }
 
   /** Replaces the file with the full current state (compaction). */
@@ -125,15 +142,11 @@ export class PageFile {
     const frames: Uint8Array[] = []
     for (const [block, list] of pages) for (const v of list) frames.push(pageFrame(block, v.lsn, v.image))
     frames.push(pageFrame(-1, lsn, encodeMarker(lastRecordLsn)))
-    const out = concat(frames)
-    fs.closeSync(this.fd)
-    writeFileAtomic(this.file, out)
-    this.fd = fs.openSync(this.file, 'a')
-    this.bytes = out.length
+    this.file.replace(concat(frames))
   }
 
   close(): void {
-    fs.closeSync(this.fd)
+    this.file.close()
   }
 
   static read(file: string): {lsn: number; lastRecordLsn: number; pages: Map<number, PageVersion[]>} {
