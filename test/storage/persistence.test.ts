@@ -11,12 +11,21 @@ import {Volume} from '../../src/lib/emulator/storage/volume.js'
 import {ROOT, tempDir} from '../helpers/process.js'
 
 const dirs: string[] = []
+/** Writer processes still running if a test fails midway: stopped by pid after the tests. */
+const writers = new Set<number>()
 const newDir = () => {
   const dir = tempDir('volume')
   dirs.push(dir)
   return dir
 }
 afterAll(() => {
+  for (const pid of writers) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
   for (const dir of dirs) fs.rmSync(dir, {recursive: true, force: true})
 })
 
@@ -82,6 +91,7 @@ describe('volume persistence', () => {
       let buffer = ''
       let stderr = ''
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      writers.add(child.pid!)
       let acks = 0
       const killAfter = 20 + random.int(400)
       await new Promise<void>((resolve) => {
@@ -102,6 +112,7 @@ describe('volume persistence', () => {
         })
         child.on('exit', () => resolve())
       })
+      writers.delete(child.pid!)
       expect(acks, `crash point ${point}: the writer acknowledged nothing; stderr: ${stderr}`).toBeGreaterThan(0)
     }
     const volume = open(dir)
