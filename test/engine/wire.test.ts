@@ -1,5 +1,6 @@
 import {spawn} from 'node:child_process'
-import {connect} from 'node:net'
+import {createHash, createHmac, pbkdf2Sync, randomBytes} from 'node:crypto'
+import {connect, type Socket} from 'node:net'
 
 import {PGlite} from '@electric-sql/pglite'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -83,6 +84,109 @@ function startupPacket(version: number, parameters: Record<string, string>): Buf
   head.writeInt32BE(8 + body.length, 0)
   head.writeInt32BE(version, 4)
   return Buffer.concat([head, body])
+}
+
+
+function frontend(type: string, ...parts: (string | Buffer | number)[]): Buffer {
+  const body = Buffer.concat(
+    parts.map((part) => {
+      if (typeof part === 'number') {
+        const b = Buffer.alloc(4)
+        b.writeInt32BE(part)
+        return b
+      }
+      return typeof part === 'string' ? Buffer.from(`${part}\0`) : part
+    }),
+  )
+  const head = Buffer.alloc(5)
+  head.write(type, 0, 'latin1')
+  head.writeInt32BE(4 + body.length, 1)
+  return Buffer.concat([head, body])
+}
+
+function int16(value: number): Buffer {
+  const b = Buffer.alloc(2)
+  b.writeInt16BE(value)
+  return b
+}
+
+interface Backend {
+  type: string
+  body: Buffer
+}
+
+/** A minimal protocol client with its own SCRAM-SHA-256, to send what psql never would. */
+class RawClient {
+  private buffer = Buffer.alloc(0)
+  private readonly messages: Backend[] = []
+  private wake: (() => void) | undefined
+  closed = false
+
+  private constructor(readonly socket: Socket) {
+    socket.on('data', (d: Buffer) => {
+      this.buffer = Buffer.concat([this.buffer, d])
+      while (this.buffer.length >= 5 && this.buffer.length >= 1 + this.buffer.readInt32BE(1)) {
+        const length = this.buffer.readInt32BE(1)
+        this.messages.push({type: String.fromCharCode(this.buffer[0]!), body: this.buffer.subarray(5, 1 + length)})
+        this.buffer = this.buffer.subarray(1 + length)
+      }
+      this.wake?.()
+    })
+    socket.on('error', () => {})
+    socket.on('close', () => {
+      this.closed = true
+      this.wake?.()
+    })
+  }
+
+  static async connect(port: number, password = PASSWORD): Promise<RawClient> {
+    const socket = connect(port, '127.0.0.1')
+    await new Promise((r) => socket.once('connect', r))
+    const client = new RawClient(socket)
+    socket.write(startupPacket(0x30000, {user: USER, database: 'postgres'}))
+    expect((await client.next()).body.readInt32BE(0)).toBe(10)
+    const clientNonce = randomBytes(18).toString('base64')
+    const clientFirst = `n,,n=,r=${clientNonce}`
+    socket.write(frontend('p', 'SCRAM-SHA-256', Buffer.byteLength(clientFirst), Buffer.from(clientFirst)))
+    const serverFirst = (await client.next()).body.subarray(4).toString()
+    const fields = Object.fromEntries(serverFirst.split(',').map((f) => [f[0], f.slice(2)]))
+    const salted = pbkdf2Sync(password, Buffer.from(fields.s!, 'base64'), Number(fields.i), 32, 'sha256')
+    const clientKey = createHmac('sha256', salted).update('Client Key').digest()
+    const storedKey = createHash('sha256').update(clientKey).digest()
+    const withoutProof = `c=biws,r=${fields.r}`
+    const signature = createHmac('sha256', storedKey).update(`n=,r=${clientNonce},${serverFirst},${withoutProof}`).digest()
+    const proof = Buffer.from(clientKey.map((byte, i) => byte ^ signature[i]!))
+    socket.write(frontend('p', Buffer.from(`${withoutProof},p=${proof.toString('base64')}`)))
+    await client.until('Z')
+    return client
+  }
+
+  send(...messages: Buffer[]): void {
+    this.socket.write(Buffer.concat(messages))
+  }
+
+  async next(timeoutMs = 3000): Promise<Backend> {
+    const deadline = Date.now() + timeoutMs
+    while (this.messages.length === 0) {
+      if (this.closed) throw new Error('connection closed')
+      if (Date.now() > deadline) throw new Error('no message')
+      await new Promise<void>((r) => {
+        this.wake = r
+        setTimeout(r, 50)
+      })
+    }
+    return this.messages.shift()!
+  }
+
+  /** Messages up to and including the first of `type`. */
+  async until(type: string): Promise<Backend[]> {
+    const out: Backend[] = []
+    for (;;) {
+      const m = await this.next()
+      out.push(m)
+      if (m.type === type) return out
+    }
+  }
 }
 
 describe('PostgresWireServer', () => {
@@ -204,6 +308,69 @@ describe('PostgresWireServer', () => {
     // A's insert was rolled back, and the database is free for the next client.
     const after = await psql(port, ['-At', '-c', 'SELECT count(*) FROM dropped'])
     expect(after.stdout).toBe('0\n')
+  })
+
+  it('serves the extended protocol (Parse/Bind/Execute/Sync) to a raw client', async () => {
+    const client = await RawClient.connect(port)
+    client.send(
+      frontend('P', '', 'SELECT $1::int + 1 AS answer', int16(0)),
+      frontend('B', '', '', int16(0), int16(1), 2, Buffer.from('41'), int16(0)),
+      frontend('D', Buffer.from('P'), ''),
+      frontend('E', '', 0),
+      frontend('S'),
+    )
+    const replies = await client.until('Z')
+    expect(replies.map((m) => (m.type === 'E' ? m.body.toString() : m.type)).join('')).toBe('12TDCZ')
+    expect(replies[3]!.body.subarray(6).toString()).toBe('42')
+    expect(replies[5]!.body.toString()).toBe('I')
+    client.send(frontend('X'))
+    await until(() => client.closed)
+  })
+
+  it('a client inside a transaction makes the others wait until it commits', async () => {
+    await psql(port, ['-c', 'CREATE TABLE queued (x int)'])
+    const a = await RawClient.connect(port)
+    a.send(frontend('Q', 'BEGIN; INSERT INTO queued VALUES (1)'))
+    expect((await a.until('Z')).at(-1)!.body.toString()).toBe('T')
+    let bDone = false
+    const b = psql(port, ['-At', '-c', 'SELECT count(*) FROM queued']).then((run) => {
+      bDone = true
+      return run
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(bDone).toBe(false)
+    a.send(frontend('Q', 'COMMIT'))
+    expect((await a.until('Z')).at(-1)!.body.toString()).toBe('I')
+    expect((await b).stdout).toBe('1\n')
+    a.socket.destroy()
+  })
+
+  it('clients that vanish mid-transaction or mid-cycle are rolled back and do not block the others', async () => {
+    await psql(port, ['-c', 'CREATE TABLE vanish (x int)'])
+    const inTransaction = await RawClient.connect(port)
+    inTransaction.send(frontend('Q', 'BEGIN; INSERT INTO vanish VALUES (1)'))
+    await inTransaction.until('Z')
+    inTransaction.socket.destroy()
+    const midCycle = await RawClient.connect(port)
+    midCycle.send(frontend('P', '', 'INSERT INTO vanish VALUES (2)', int16(0)), frontend('B', '', '', int16(0), int16(0), int16(0)))
+    expect((await midCycle.until('2')).map((m) => m.type).join('')).toBe('12')
+    midCycle.socket.destroy()
+    const run = await psql(port, ['-At', '-c', 'SELECT count(*) FROM vanish', '-c', 'INSERT INTO vanish VALUES (3)', '-c', 'SELECT count(*) FROM vanish'])
+    expect(run.stderr).toBe('')
+    expect(run.stdout).toBe('0\nINSERT 0 1\n1\n')
+    await until(() => wire.connections === 0)
+  })
+
+  it('an invalid message type after authentication is FATAL 08P01 for that client only', async () => {
+    const client = await RawClient.connect(port)
+    client.send(Buffer.from([0x5a, 0, 0, 0, 4]), Buffer.from('more garbage'))
+    const error = await client.next()
+    expect(error.type).toBe('E')
+    expect(error.body.toString()).toContain('invalid frontend message type 90')
+    expect(error.body.toString()).toContain('08P01')
+    await until(() => client.closed)
+    const still = await psql(port, ['-At', '-c', 'SELECT 7'])
+    expect(still.stdout).toBe('7\n')
   })
 
   it('garbage bytes get an ErrorResponse and a close, never a crash', async () => {

@@ -40,7 +40,11 @@ export class ScramExchange {
   private gs2Header = ''
 
   /** `keys` undefined = unknown user: the exchange runs to the end with a made-up salt and fails. */
-  constructor(private readonly keys: ScramKeys | undefined) {}
+  constructor(
+    private readonly keys: ScramKeys | undefined,
+    /** Fixed only by tests (RFC 7677's example); random otherwise. */
+    private readonly serverNonce = randomBytes(18).toString('base64'),
+  ) {}
 
   first(clientFirst: string): string {
     // gs2-header: cbind-flag "," [authzid] ","
@@ -57,7 +61,7 @@ export class ScramExchange {
     if (attributes.some((a) => a.startsWith('m='))) throw new ScramError('SCRAM extensions are not supported')
     const clientNonce = attributes[1].slice(2)
     if (clientNonce.length === 0 || /[^\x21-\x2b\x2d-\x7e]/.test(clientNonce)) throw new ScramError('malformed SCRAM nonce')
-    this.nonce = clientNonce + randomBytes(18).toString('base64')
+    this.nonce = clientNonce + this.serverNonce
     const salt = this.keys?.salt ?? randomBytes(16)
     this.serverFirst = `r=${this.nonce},s=${salt.toString('base64')},i=${SCRAM_ITERATIONS}`
     return this.serverFirst

@@ -308,8 +308,12 @@ class Connection {
     if (this.phase === 'closed') return
     this.db = db
     this.turns = turnsFor(db)
-    if (!(await this.takeTurn())) return
-    const shared = await (this.turns.parameters ??= serverParameters(db))
+    if (this.turns.parameters === undefined) {
+      // Only the first session of a PGlite waits for a turn, to read its settings.
+      if (!(await this.takeTurn())) return
+      this.turns.parameters ??= serverParameters(db)
+    }
+    const shared = await this.turns.parameters
     this.releaseTurnIfIdle()
     clearTimeout(this.authTimer)
     this.phase = 'session'
