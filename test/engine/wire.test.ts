@@ -1,11 +1,15 @@
 import {spawn} from 'node:child_process'
 import {createHash, createHmac, pbkdf2Sync, randomBytes} from 'node:crypto'
+import {rmSync, writeFileSync} from 'node:fs'
 import {connect, type Socket} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
 import {PGlite} from '@electric-sql/pglite'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {PostgresWireServer, type WireOptions} from '../../src/lib/emulator/engine/wire.js'
+import {copiesFromStdin} from '../../src/lib/emulator/engine/wire-messages.js'
 
 const USER = 'admin'
 const PASSWORD = 'master-password-1'
@@ -371,6 +375,53 @@ describe('PostgresWireServer', () => {
     await until(() => client.closed)
     const still = await psql(port, ['-At', '-c', 'SELECT 7'])
     expect(still.stdout).toBe('7\n')
+  })
+
+  it('asks for the database per session: after a failover new sessions reach the new writer', async () => {
+    const first = await PGlite.create()
+    const second = await PGlite.create()
+    await first.exec("CREATE TABLE whoami (name text); INSERT INTO whoami VALUES ('first')")
+    await second.exec("CREATE TABLE whoami (name text); INSERT INTO whoami VALUES ('second')")
+    let writer = first
+    const endpoint = server(first, {database: async () => writer})
+    const endpointPort = await endpoint.listen()
+    try {
+      expect((await psql(endpointPort, ['-At', '-c', 'SELECT name FROM whoami'])).stdout).toBe('first\n')
+      writer = second
+      endpoint.dropConnections()
+      expect((await psql(endpointPort, ['-At', '-c', 'SELECT name FROM whoami'])).stdout).toBe('second\n')
+    } finally {
+      await endpoint.close()
+      await first.close()
+      await second.close()
+    }
+  })
+
+  it('refuses COPY FROM STDIN (it would abort PGlite) with an error; COPY TO STDOUT works', async () => {
+    expect(copiesFromStdin('copy t (x) from stdin with (format csv)')).toBe(true)
+    expect(copiesFromStdin("/* c */ COPY t FROM\n  STDIN")).toBe(true)
+    expect(copiesFromStdin("select 'copy t from stdin'")).toBe(false)
+    expect(copiesFromStdin('copy t to stdout')).toBe(false)
+    const file = join(tmpdir(), `wire-copy-${process.pid}.txt`)
+    writeFileSync(file, '1\n2\n')
+    try {
+      const run = await psql(port, ['-c', 'CREATE TABLE copied (x int)', '-c', `\\copy copied from '${file}'`])
+      expect(run.code).not.toBe(0)
+      expect(run.stderr).toContain('ERROR:  COPY FROM STDIN is not supported by the emulator (PGlite)')
+      const inTransaction = await RawClient.connect(port)
+      inTransaction.send(frontend('Q', 'BEGIN'), frontend('Q', 'COPY copied FROM STDIN'))
+      await inTransaction.until('Z')
+      const replies = await inTransaction.until('Z')
+      expect(replies[0]!.body.toString()).toContain('0A000')
+      expect(replies.at(-1)!.body.toString()).toBe('E')
+      inTransaction.send(frontend('Q', 'ROLLBACK'), frontend('X'))
+      await until(() => inTransaction.closed)
+      const out = await psql(port, ['-c', 'INSERT INTO copied VALUES (5)', '-c', '\\copy copied to stdout'])
+      expect(out.stderr).toBe('')
+      expect(out.stdout).toBe('INSERT 0 1\n5\n')
+    } finally {
+      rmSync(file, {force: true})
+    }
   })
 
   it('garbage bytes get an ErrorResponse and a close, never a crash', async () => {

@@ -116,3 +116,32 @@ export function lastReadyForQuery(response: Uint8Array): 'I' | 'T' | 'E' | undef
   }
   return status
 }
+
+/** The SQL text of a Query ('Q') or Parse ('P') message, else undefined. */
+export function sqlOf(packet: Buffer): string | undefined {
+  let start = 5
+  if (packet[0] === 0x50 /* P */) {
+    const nameEnd = packet.indexOf(0, 5)
+    if (nameEnd < 0) return undefined
+    start = nameEnd + 1
+  } else if (packet[0] !== 0x51 /* Q */) {
+    return undefined
+  }
+  const end = packet.indexOf(0, start)
+  return packet.toString('utf8', start, end < 0 ? packet.length : end)
+}
+
+/**
+ * Whether the SQL has a COPY … FROM STDIN (comments, string literals and quoted names
+ * left out), which PGlite cannot run from the wire: it aborts the whole WebAssembly
+ * instance.
+ */
+export function copiesFromStdin(sql: string): boolean {
+  const code = sql
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$/g, ' ')
+    .replace(/'(?:[^']|'')*'/g, ' ')
+    .replace(/"(?:[^"]|"")*"/g, ' ')
+  return /\bcopy\b[^;]*?\bfrom\s+stdin\b/i.test(code)
+}

@@ -11,6 +11,7 @@ import {
   authenticationSaslFinal,
   backendKeyData,
   CANCEL_REQUEST_CODE,
+  copiesFromStdin,
   errorResponse,
   GSSENC_REQUEST_CODE,
   lastReadyForQuery,
@@ -22,6 +23,7 @@ import {
   parseStartupParameters,
   readyForQuery,
   SESSION_MESSAGE_TYPES,
+  sqlOf,
   SSL_REQUEST_CODE,
 } from './wire-messages.js'
 
@@ -123,6 +125,17 @@ class FatalError extends Error {
 const SYNC = message('S')
 const COPY_FAIL = message('f', Buffer.from('client connection lost\0', 'utf8'))
 const ROLLBACK = message('Q', Buffer.from('ROLLBACK\0', 'utf8'))
+/** Raised by PGlite itself, so the error aborts the client's transaction as any error would. */
+const NO_COPY_FROM_STDIN =
+  "DO $wire$BEGIN RAISE EXCEPTION USING ERRCODE = 'feature_not_supported', " +
+  "MESSAGE = 'COPY FROM STDIN is not supported by the emulator (PGlite)'; END$wire$"
+
+/** The same message with its SQL replaced (Query or Parse; Parse keeps its name, declares no parameter types). */
+function withSql(packet: Buffer, sql: string): Buffer {
+  if (packet[0] === 0x51) return message('Q', Buffer.from(`${sql}\0`, 'utf8'))
+  const name = packet.subarray(5, packet.indexOf(0, 5) + 1)
+  return message('P', Buffer.concat([name, Buffer.from(`${sql}\0`, 'utf8'), Buffer.from([0, 0])]))
+}
 
 type Phase = 'startup' | 'sasl-initial' | 'sasl-response' | 'session' | 'closed'
 
@@ -381,6 +394,8 @@ class Connection {
       return
     }
     if (!(await this.takeTurn()) || this.phase === 'closed') return
+    const sql = sqlOf(packet)
+    if (sql !== undefined && copiesFromStdin(sql)) packet = withSql(packet, NO_COPY_FROM_STDIN)
     const response = await this.execute(packet)
     this.write(response)
   }
