@@ -42,8 +42,13 @@ import {
  *   every other client waits (as if all tables were locked by the open transaction);
  * - a client that goes away while holding it has its cycle ended (CopyFail + Sync) and
  *   its transaction rolled back before the next client runs.
- * Session state other than the transaction (SET, prepared statements, temp tables) is
- * PGlite's single session, shared by all clients.
+ * Session state other than the transaction (SET, prepared statements, temp tables,
+ * application_name) is PGlite's single session, shared by all clients; only
+ * default_transaction_read_only is put back per endpoint at the start of each turn.
+ *
+ * Limits: PGlite runs a query synchronously on this thread, so nothing (not even
+ * `dropConnections`) happens until a running statement ends, and a CancelRequest cannot
+ * stop it; COPY … FROM STDIN is refused (it aborts PGlite); no TLS (SSLRequest → 'N').
  */
 
 export interface WireOptions {
@@ -321,12 +326,17 @@ class Connection {
     if (this.phase === 'closed') return
     this.db = db
     this.turns = turnsFor(db)
-    if (this.turns.parameters === undefined) {
+    let settings = this.turns.parameters
+    if (settings === undefined) {
       // Only the first session of a PGlite waits for a turn, to read its settings.
       if (!(await this.takeTurn())) return
-      this.turns.parameters ??= serverParameters(db)
+      const turns = this.turns
+      settings = turns.parameters ??= serverParameters(db).catch((error: unknown) => {
+        turns.parameters = undefined // the next session tries again
+        throw error
+      })
     }
-    const shared = await this.turns.parameters
+    const shared = await settings
     this.releaseTurnIfIdle()
     clearTimeout(this.authTimer)
     this.phase = 'session'
