@@ -24,14 +24,11 @@ async function start(env: Record<string, string> = {}, home?: string): Promise<D
 const clusterStatus = (xml: string) => /<Status>([^<]*)<\/Status>/.exec(xml)?.[1]
 
 describe('daemon process', () => {
-  it('starts within a second, writes daemon.json and answers the admin status', async () => {
+  // Cold-start time is a target measured by bench/daemon.mjs, not asserted here.
+  it('starts, writes daemon.json and answers the admin status', async () => {
     const home = mkdtempSync(join(tmpdir(), 'auroractl-emu-'))
-    const spawnedAt = performance.now()
     const daemon = await start({AURORACTL_SEED: '1234'}, home)
     const status = (await (await fetch(`${daemon.endpoint}/_auroractl/status`)).json()) as {startedAt: string}
-    const coldStartMs = performance.now() - spawnedAt
-    console.log(`daemon cold start to first answer: ${coldStartMs.toFixed(0)} ms`)
-    expect(coldStartMs).toBeLessThan(1000)
     const info = JSON.parse(readFileSync(join(home, 'daemon.json'), 'utf8'))
     expect(info).toMatchObject({pid: daemon.pid, port: daemon.port, endpoint: `http://127.0.0.1:${daemon.port}`, home, timing: 'fast', seed: 1234, version: '0.1.0'})
     expect(status).toMatchObject({running: true, pid: daemon.pid, endpoint: daemon.endpoint, home, timing: 'fast', seed: 1234, version: '0.1.0'})
@@ -138,14 +135,14 @@ describe('daemon process', () => {
     expect(existsSync(join(daemon.home, 'daemon.lock'))).toBe(false)
   })
 
-  it('lists 1,000 clusters in well under 0.5 s and stays under 300 MiB RSS', async () => {
+  // Listing time and RSS are targets measured by bench/daemon.mjs, not asserted here.
+  it('lists 1,000 clusters over ten pages', async () => {
     const daemon = await start({AURORACTL_TIMING: 'instant'})
     for (let batch = 0; batch < 10; batch++) {
       await Promise.all(Array.from({length: 100}, (_, i) => rawQuery(daemon, form({
         Action: 'CreateDBCluster', DBClusterIdentifier: `bulk-${batch * 100 + i}`, Engine: 'aurora-postgresql', MasterUsername: 'm', MasterUserPassword: 'secret-123',
       }))))
     }
-    const started = performance.now()
     let marker: string | undefined
     let count = 0
     do {
@@ -153,11 +150,6 @@ describe('daemon process', () => {
       count += text.split('<DBCluster>').length - 1
       marker = /<Marker>([^<]*)<\/Marker>/.exec(text)?.[1]
     } while (marker)
-    const listMs = performance.now() - started
-    const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${daemon.pid}/status`, 'utf8'))?.[1])
-    console.log(`1,000 clusters listed in ${listMs.toFixed(0)} ms over 10 pages; daemon RSS ${(rssKiB / 1024).toFixed(0)} MiB`)
     expect(count).toBe(1000)
-    expect(listMs).toBeLessThan(500)
-    expect(rssKiB / 1024).toBeLessThan(300)
   })
 })
