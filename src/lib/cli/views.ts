@@ -48,6 +48,7 @@ export function renderTopology(cluster: DBCluster, instances: DBInstance[], c: C
   if (volume) {
     const quorum = volume.writeQuorum === 'available' ? '' : c.red('; writes refused: write quorum lost')
     facts.push(['Volume', `${bytes(volume.usedBytes)} used, ${bytes(volume.allocatedBytes)} allocated (VDL ${volume.vdl})${quorum}`])
+    facts.push(['SQL', c.yellow('the local emulator does not serve SQL on these endpoints yet')])
   }
   const width = Math.max(...facts.map(([k]) => k.length))
   for (const [k, v] of facts) lines.push(`${c.dim(k.padEnd(width))}  ${v}`)
