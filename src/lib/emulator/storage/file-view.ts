@@ -317,20 +317,24 @@ export class VolumeFileSystem {
     return page
   }
 
+  /** Visits each piece of [from, end) of a file that lies in one block, with its offset from `from`. */
+  private spans(file: FileEntry, from: number, end: number, visit: (block: number | undefined, within: number, take: number, done: number) => void): void {
+    for (let at = from; at < end; ) {
+      const within = at % BLOCK_SIZE
+      const take = Math.min(BLOCK_SIZE - within, end - at)
+      visit(file.blocks[Math.floor(at / BLOCK_SIZE)], within, take, at - from)
+      at += take
+    }
+  }
+
   read(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number {
     const file = this.file(this.handle(fd).path)
     if (position >= file.size) return 0
     const end = Math.min(file.size, position + length)
-    let at = position
-    while (at < end) {
-      const index = Math.floor(at / BLOCK_SIZE)
-      const within = at % BLOCK_SIZE
-      const take = Math.min(BLOCK_SIZE - within, end - at)
-      const block = file.blocks[index]
-      if (block === undefined) buffer.fill(0, offset + (at - position), offset + (at - position) + take)
-      else buffer.set(this.page(block).subarray(within, within + take), offset + (at - position))
-      at += take
-    }
+    this.spans(file, position, end, (block, within, take, done) => {
+      if (block === undefined) buffer.fill(0, offset + done, offset + done + take)
+      else buffer.set(this.page(block).subarray(within, within + take), offset + done)
+    })
     return end - position
   }
 
@@ -351,20 +355,13 @@ export class VolumeFileSystem {
     const handle = this.handle(fd)
     if (!handle.writable) throw new FsError('EBADF', `${handle.path} is not open for writing`)
     const file = this.file(handle.path)
-    let at = handle.append ? file.size : position
+    const at = handle.append ? file.size : position
     const end = at + length
     while (file.blocks.length < Math.ceil(end / BLOCK_SIZE)) file.blocks.push(this.allocate())
-    let from = offset
-    while (at < end) {
-      const index = Math.floor(at / BLOCK_SIZE)
-      const within = at % BLOCK_SIZE
-      const take = Math.min(BLOCK_SIZE - within, end - at)
-      const block = file.blocks[index]
-      this.beforeChange(block)
-      this.page(block).set(buffer.subarray(from, from + take), within)
-      at += take
-      from += take
-    }
+    this.spans(file, at, end, (block, within, take, done) => {
+      this.beforeChange(block!)
+      this.page(block!).set(buffer.subarray(offset + done, offset + done + take), within)
+    })
     if (end > file.size) {
       file.size = end
       this.touchTree()
