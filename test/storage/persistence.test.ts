@@ -87,32 +87,30 @@ describe('volume persistence', () => {
     const writes: {block: number; offset: number; value: number; acked: boolean}[] = []
     let highest = 0
     for (let point = 0; point < points; point++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/storage/crash-writer.ts'), dir, String(point)], {stdio: ['ignore', 'pipe', 'pipe']})
-      let buffer = ''
+      const journal = path.join(dir, `journal-${point}.txt`)
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/storage/crash-writer.ts'), dir, String(point), journal], {stdio: ['ignore', 'pipe', 'pipe']})
+      writers.add(child.pid!)
       let stderr = ''
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-      writers.add(child.pid!)
       let acks = 0
       const killAfter = 20 + random.int(400)
       await new Promise<void>((resolve) => {
         child.stdout.on('data', (d: Buffer) => {
-          buffer += d.toString()
-          const complete = buffer.split('\n')
-          buffer = complete.pop()!
-          for (const line of complete) {
-            const [kind, ...numbers] = line.split(' ')
-            const [a, b, c] = numbers.map(Number)
-            if (kind === 'w') writes.push({block: a, offset: b, value: c, acked: false})
-            else {
-              writes[writes.length - 1].acked = true
-              highest = Math.max(highest, a)
-              if (++acks === killAfter) child.kill('SIGKILL')
-            }
-          }
+          acks += d.toString().split('\n').length - 1
+          if (acks >= killAfter) child.kill('SIGKILL')
         })
-        child.on('exit', () => resolve())
+        child.on('close', () => resolve())
       })
       writers.delete(child.pid!)
+      for (const line of fs.readFileSync(journal, 'utf8').split('\n')) {
+        const [kind, ...numbers] = line.split(' ')
+        const [a, b, c] = numbers.map(Number)
+        if (kind === 'w') writes.push({block: a, offset: b, value: c, acked: false})
+        else if (kind === 'a') {
+          writes[writes.length - 1].acked = true
+          highest = Math.max(highest, a)
+        }
+      }
       expect(acks, `crash point ${point}: the writer acknowledged nothing; stderr: ${stderr}`).toBeGreaterThan(0)
     }
     const volume = open(dir)
