@@ -213,5 +213,12 @@ describe('the volume', () => {
     expect(volume.readBlock(0)[0]).toBe(2)
     volume.releasePin('snapshot')
     expect(() => volume.readBlock(0, a)).toThrow(StorageUnavailable)
+    // A range pin (a replica's read-point, a backtrack window) keeps every version above it.
+    const b = volume.commit([{block: 0, ranges: [{offset: 0, bytes: bytes(3)}]}])
+    volume.pins.pinRange('replica', b)
+    volume.commit([{block: 0, ranges: [{offset: 0, bytes: bytes(4)}]}])
+    volume.tick()
+    expect(volume.readBlock(0, b)[0]).toBe(3)
+    expect(volume.readBlock(0)[0]).toBe(4)
   })
 })

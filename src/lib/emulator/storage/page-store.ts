@@ -35,10 +35,6 @@ export class PageStore {
     return {lsn: 0, image: this.initial(block)}
   }
 
-  hasBlock(block: number): boolean {
-    return this.versions.has(block)
-  }
-
   blocks(): IterableIterator<number> {
     return this.versions.keys()
   }

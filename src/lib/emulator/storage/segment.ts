@@ -81,14 +81,6 @@ export class Segment {
     for (let next = this.nextByPrev.get(this.scl); next !== undefined; next = this.nextByPrev.get(this.scl)) this.scl = next
   }
 
-  has(lsn: number): boolean {
-    return this.records.has(lsn)
-  }
-
-  record(lsn: number): LogRecord | undefined {
-    return this.records.get(lsn)
-  }
-
   /** Records with after < lsn ≤ upTo, ascending. */
   recordsBetween(after: number, upTo: number): LogRecord[] {
     const out: LogRecord[] = []

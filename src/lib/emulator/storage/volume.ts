@@ -61,11 +61,6 @@ interface VolumeMeta {
   groups: {index: number; membershipEpoch: number; members: {id: string; node: string; state: string}[]}[]
 }
 
-interface ConsistencyPoint {
-  lsn: number
-  timestamp: number
-}
-
 /**
  * What only the writer knows and loses when it crashes: where LSN allocation is,
  * which records are not yet at quorum, and what each segment has acknowledged.
@@ -250,11 +245,6 @@ export class Volume {
 
   pgcl(pg: number): number {
     return this.writer?.pgcl.get(pg) ?? 0
-  }
-
-  /** Every consistency point, in LSN order. */
-  consistencyPoints(): ConsistencyPoint[] {
-    return this.cplLsns.map((lsn, i) => ({lsn, timestamp: this.cplTimes[i]}))
   }
 
   // ----- the write path -----
@@ -773,18 +763,6 @@ export class Volume {
     return found
   }
 
-  timeOfLsn(lsn: number): number | undefined {
-    let lo = 0
-    let hi = this.cplLsns.length - 1
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1
-      if (this.cplLsns[mid] === lsn) return this.cplTimes[mid]
-      if (this.cplLsns[mid] < lsn) lo = mid + 1
-      else hi = mid - 1
-    }
-    return undefined
-  }
-
   /** A read-only view of the volume as of `lsn` (a consistency point at or above what is kept). */
   asOf(lsn: number): {readBlock(block: number): Uint8Array} {
     if (lsn > this.vdl) throw new RangeError(`LSN ${lsn} is above VDL ${this.vdl}`)
@@ -886,11 +864,6 @@ export class Volume {
     let n = 0
     for (const g of this.groups) n += Math.max(0, ...g.members.map((s) => s.recordCount))
     return n
-  }
-
-  /** Bytes shipped to one copy for a record: what the write path costs per segment. */
-  static recordBytes(record: LogRecord): number {
-    return encodedSize(record)
   }
 
   on(listener: (event: VolumeEvent) => void): () => void {
