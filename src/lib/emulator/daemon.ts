@@ -10,6 +10,8 @@
  *   POST /_auroractl/shutdown       replies, then exits 0 (SQLite closed, daemon.json and daemon.lock removed)
  *   POST /_auroractl/reset          wipes every Region's state and keeps running
  *   POST /_auroractl/clock/advance  body {"ms": N}: moves the emulator's clock forward (persisted in state.db)
+ *   GET  /_auroractl/compute?region=&cluster=  SQL endpoints (127.0.0.1 ports), engines, replica read-points and lag
+ *   POST /_auroractl/kill-instance  body {"region", "instance"}: the instance's engine dies; a writer fails over
  */
 import {closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync} from 'node:fs'
 import {join, resolve} from 'node:path'
@@ -19,6 +21,7 @@ import {CLOCK_OFFSET_KEY, ControlPlane} from './control/plane.js'
 import {Store} from './control/store.js'
 import {isTimingProfileName, timingProfile} from './control/timing.js'
 import {Prng, seedFromEnv} from './prng.js'
+import {ComputeAdmin} from './compute-admin.js'
 import {StorageAdmin} from './storage-admin.js'
 
 /** How often the scheduler checks for due transitions (the fast profile's steps are a few hundred ms). */
@@ -113,6 +116,7 @@ async function main(): Promise<void> {
   const storage = new StorageAdmin(plane, clock, timing, home)
   storage.reconcile()
   storage.openPersisted()
+  const compute = new ComputeAdmin(plane, storage, clock, log)
   const version = packageVersion()
   let endpoint = ''
   let startedAt = ''
@@ -124,6 +128,8 @@ async function main(): Promise<void> {
     shuttingDown = true
     log(`shutting down (${reason})`)
     if (ticker) clearInterval(ticker)
+    // Engines are fenced, not shut down cleanly: everything acknowledged is already durable on the volume.
+    void compute.close()
     storage.close()
     server.close()
     server.closeAllConnections()
@@ -138,6 +144,7 @@ async function main(): Promise<void> {
     prng,
     log,
     storage,
+    compute,
     admin: {
       status: () => ({running: true, pid: process.pid, endpoint, home, timing: timingName, seed, startedAt, version}),
       shutdown: () => shutdown('admin request'),
@@ -171,6 +178,7 @@ async function main(): Promise<void> {
     try {
       const due = plane.nextDueAt()
       if (due !== undefined && due <= clock.now()) plane.tick()
+      compute.tick()
       // Storage background work (gossip, repair, coalescing) and dropping the volumes of deleted clusters.
       if (++ticks % STORAGE_TICKS === 0) {
         storage.reconcile()

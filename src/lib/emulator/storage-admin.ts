@@ -114,7 +114,8 @@ export class StorageAdmin {
     })
   }
 
-  private volumeOf(region: string, cluster: string): {ref: ClusterRef; volume: Volume} {
+  /** A cluster's volume, opened (or created empty) on first use. */
+  volumeOf(region: string, cluster: string): {ref: ClusterRef; volume: Volume} {
     const ref = this.plane.clusterRef(region, cluster)
     if (!this.registry.has(region, ref.resourceId)) this.watch(ref, this.registry.volume(region, ref.resourceId))
     return {ref, volume: this.registry.volume(region, ref.resourceId)}

@@ -4,6 +4,7 @@ import {missingParameter, RdsFault} from '../control/faults.js'
 import type {ControlPlane} from '../control/plane.js'
 import {DEFAULT_REGION, isRegionName} from '../control/regions.js'
 import type {Prng} from '../prng.js'
+import type {ComputeAdmin} from '../compute-admin.js'
 import type {FaultAction, StorageAdmin} from '../storage-admin.js'
 import {OPERATIONS} from './operations.js'
 import {buildParamTree, coerceParams, parseFormEncoded} from './query-params.js'
@@ -31,6 +32,8 @@ export interface ServerOptions {
   log: (line: string) => void
   /** The volumes, storage faults and repair behind `/_auroractl/volume`, `/faults` and `/repair`. */
   storage?: StorageAdmin
+  /** The engines and SQL endpoints behind `/_auroractl/compute` and `/kill-instance`. */
+  compute?: ComputeAdmin
 }
 
 const CREDENTIAL_REGION = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/rds\/aws4_request/
@@ -48,7 +51,7 @@ export function regionOf(authorization: string | undefined, query: URLSearchPara
  * Each request is handled synchronously to completion (SQLite commit included) before the reply is written.
  */
 export function createRdsServer(options: ServerOptions): http.Server {
-  const {plane, prng, admin, log, storage} = options
+  const {plane, prng, admin, log, storage, compute} = options
 
   const sendXml = (res: http.ServerResponse, status: number, body: string, requestId: string) => {
     res.writeHead(status, {
@@ -113,6 +116,7 @@ export function createRdsServer(options: ServerOptions): http.Server {
       if (path === '/_auroractl/status' && req.method === 'GET') return sendJson(res, 200, admin.status())
       if (path === '/_auroractl/reset' && req.method === 'POST') {
         plane.reset()
+        compute?.reset()
         storage?.reset()
         log('state reset through the admin API')
         return sendJson(res, 200, {reset: true})
@@ -180,6 +184,15 @@ export function createRdsServer(options: ServerOptions): http.Server {
     if (path === '/_auroractl/faults' && req.method === 'POST') {
       const b = json()
       sendJson(res, 200, storage.fault(regionFrom(b.region), b as unknown as FaultAction))
+      return true
+    }
+    if (compute && path === '/_auroractl/compute' && req.method === 'GET') {
+      sendJson(res, 200, compute.report(regionFrom(url.searchParams.get('region')), text(url.searchParams.get('cluster'), 'cluster')))
+      return true
+    }
+    if (compute && path === '/_auroractl/kill-instance' && req.method === 'POST') {
+      const b = json()
+      sendJson(res, 200, compute.killInstance(regionFrom(b.region), text(b.instance, 'instance')))
       return true
     }
     if (path === '/_auroractl/repair' && req.method === 'POST') {

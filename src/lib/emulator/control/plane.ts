@@ -21,6 +21,14 @@ export interface ClusterRef {
   status: string
 }
 
+/** What the compute needs of a cluster: who may log in, and which instance does what. */
+export interface ComputeTopology extends ClusterRef {
+  masterUsername: string
+  masterUserPassword?: string
+  databaseName?: string
+  members: {id: string; isWriter: boolean; status: string}[]
+}
+
 export interface ControlPlaneOptions {
   clock: Clock
   prng: Prng
@@ -64,6 +72,24 @@ export class ControlPlane {
       for (const c of region.clusters.values()) refs.push({region: region.name, id: c.id, resourceId: c.resourceId, engine: c.engine, status: c.status})
     }
     return refs
+  }
+
+  /** Every cluster with its credentials and members, for the compute (never part of a reply). */
+  computeTopologies(): ComputeTopology[] {
+    const out: ComputeTopology[] = []
+    for (const region of this.state.regions.values()) {
+      for (const c of region.clusters.values()) {
+        out.push({
+          region: region.name, id: c.id, resourceId: c.resourceId, engine: c.engine, status: c.status,
+          masterUsername: c.masterUsername, masterUserPassword: c.masterUserPassword, databaseName: c.databaseName,
+          members: c.members.flatMap((id) => {
+            const i = region.instances.get(id)
+            return i ? [{id: i.id, isWriter: i.isWriter, status: i.status}] : []
+          }),
+        })
+      }
+    }
+    return out
   }
 
   /** One cluster by identifier; DBClusterNotFoundFault when there is none. */

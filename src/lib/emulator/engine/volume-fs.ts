@@ -27,12 +27,29 @@ function guard<T>(operation: () => T): T {
  * point that waits for 4/6 (DESIGN §4).
  */
 export class VolumeBackedFilesystem extends BaseFilesystem {
-  constructor(readonly view: VolumeFileSystem) {
+  private fenced = false
+
+  constructor(
+    readonly view: VolumeFileSystem,
+    private readonly onCommit?: (lsn: number) => void,
+  ) {
     super()
   }
 
+  /** From now on every change is refused: this compute lost its right to write. */
+  fence(): void {
+    this.fenced = true
+  }
+
+  private mutable(): void {
+    if (this.fenced) throw Object.assign(new Error('this instance was fenced off the volume'), {code: EROFS})
+  }
+
   override async syncToFs(): Promise<void> {
-    this.view.sync()
+    if (this.fenced) return
+    const dirty = this.view.dirty
+    const lsn = this.view.sync()
+    if (dirty) this.onCommit?.(lsn)
   }
 
   private stats(path: string): FsStats {
@@ -41,6 +58,7 @@ export class VolumeBackedFilesystem extends BaseFilesystem {
   }
 
   chmod(path: string, mode: number): void {
+    this.mutable()
     guard(() => this.view.chmod(path, mode))
   }
 
@@ -57,6 +75,7 @@ export class VolumeBackedFilesystem extends BaseFilesystem {
   }
 
   mkdir(path: string, options?: {recursive?: boolean; mode?: number}): void {
+    this.mutable()
     guard(() => this.view.mkdir(path, options))
   }
 
@@ -73,18 +92,22 @@ export class VolumeBackedFilesystem extends BaseFilesystem {
   }
 
   rename(oldPath: string, newPath: string): void {
+    this.mutable()
     guard(() => this.view.rename(oldPath, newPath))
   }
 
   rmdir(path: string): void {
+    this.mutable()
     guard(() => this.view.rmdir(path))
   }
 
   truncate(path: string, len: number): void {
+    this.mutable()
     guard(() => this.view.truncate(path, len))
   }
 
   unlink(path: string): void {
+    this.mutable()
     guard(() => this.view.unlink(path))
   }
 
@@ -93,11 +116,13 @@ export class VolumeBackedFilesystem extends BaseFilesystem {
   }
 
   writeFile(path: string, data: string | Uint8Array): void {
+    this.mutable()
     guard(() => this.view.writeFile(path, data))
   }
 
   /** PGlite hands over the WASM heap's ArrayBuffer here, not a Uint8Array. */
   write(fd: number, buffer: Uint8Array | ArrayBuffer, offset: number, length: number, position: number): number {
+    this.mutable()
     const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer)
     return guard(() => this.view.write(fd, bytes, offset, length, position))
   }

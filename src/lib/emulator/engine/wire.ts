@@ -63,8 +63,11 @@ export interface WireOptions {
    * master user. Asked at each connection, so a changed password applies to new sessions.
    */
   passwordFor(user: string): string | undefined
-  /** The PGlite to serve (or the current writer after a failover); asked per session. */
-  database: () => PGlite | Promise<PGlite>
+  /**
+   * The PGlite to serve (the current writer after a failover, a replica's newest image);
+   * asked at each turn between transactions. Throw a FatalError to refuse the session.
+   */
+  database: (session: object) => PGlite | Promise<PGlite>
   /** Reader endpoints: every session starts with default_transaction_read_only = on. */
   readOnly?: boolean
   /** Database names a client may ask for (default: postgres). All map to the one PGlite database. */
@@ -117,8 +120,13 @@ function turnsFor(db: PGlite): DatabaseTurns {
   return turns
 }
 
+/** Whether no client holds a turn on `db` (it can be closed without cutting a transaction short). */
+export function isIdle(db: PGlite): boolean {
+  return turnsByDatabase.get(db)?.owner === undefined
+}
+
 /** A fatal condition: an ErrorResponse with severity FATAL is sent and the connection closes. */
-class FatalError extends Error {
+export class FatalError extends Error {
   constructor(
     readonly code: string,
     text: string,
@@ -321,7 +329,7 @@ class Connection {
     if (!(this.options.databases ?? ['postgres']).includes(database)) {
       throw new FatalError('3D000', `database "${database}" does not exist`)
     }
-    const db = await this.options.database()
+    const db = await this.options.database(this)
     await db.waitReady
     if (this.phase === 'closed') return
     this.db = db
@@ -371,6 +379,14 @@ class Connection {
   /** Waits for this connection's turn on PGlite; false if the connection closed meanwhile. */
   private async takeTurn(): Promise<boolean> {
     if (this.ownsTurn) return true
+    // Between transactions a session may move to another PGlite: a replica refreshed at a newer read-point.
+    const db = await this.options.database(this)
+    if (db !== this.db) {
+      await db.waitReady
+      if (this.phase === 'closed') return false
+      this.db = db
+      this.turns = turnsFor(db)
+    }
     const granted = await this.turns!.acquire(this)
     if (!granted) return false
     this.ownsTurn = true

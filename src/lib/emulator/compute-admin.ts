@@ -1,0 +1,419 @@
+import type {PGlite} from '@electric-sql/pglite'
+
+import type {Clock} from './clock.js'
+import {dbInstanceNotFound, invalidDbInstanceState} from './control/faults.js'
+import type {ComputeTopology, ControlPlane} from './control/plane.js'
+import {SqlInstance} from './engine/sql-instance.js'
+import {FatalError, isIdle, PostgresWireServer} from './engine/wire.js'
+import type {StorageAdmin} from './storage-admin.js'
+import type {Volume} from './storage/volume.js'
+
+/** A replica reopens at a newer read-point at most this often: each reopen costs about 0.3 s of this thread. */
+export const REPLICA_REFRESH_MS = 500
+/** A replica no session has used for this long stops following the writer and frees its memory. */
+const REPLICA_IDLE_MS = 60_000
+const COMMITS_KEPT = 20_000
+const LAG_SAMPLES_KEPT = 20_000
+/** Instance statuses in which an instance's engine serves sessions. */
+const SERVING = new Set(['available', 'modifying'])
+
+export interface EndpointReport {
+  kind: 'cluster' | 'reader' | 'instance'
+  instance?: string
+  host: '127.0.0.1'
+  port: number
+}
+
+export interface InstanceComputeReport {
+  id: string
+  role: 'writer' | 'reader'
+  status: string
+  /** stopped: no engine runs (it starts on the first session); starting: PostgreSQL is opening. */
+  engine: 'stopped' | 'starting' | 'running'
+  readPoint?: number
+  /** How long ago the oldest commit this replica does not see yet was made (0: it sees VDL). */
+  lagMs?: number
+  /** VDL minus the replica's read-point. */
+  lagLsn?: number
+}
+
+export interface ComputeReport {
+  cluster: string
+  region: string
+  engine: string
+  /** `none` for aurora-mysql: there is no MySQL engine in this runtime yet. */
+  sql: 'postgresql' | 'none'
+  reason?: string
+  user: string
+  database: string
+  vdl: number
+  endpoints: EndpointReport[]
+  instances: InstanceComputeReport[]
+  /** Time from a commit to its first visibility on a replica, over the commits replicas caught up with. */
+  replicaLag: {samples: number; p50Ms?: number; p99Ms?: number; maxMs?: number}
+}
+
+interface Endpoint {
+  kind: EndpointReport['kind']
+  instance?: string
+  readOnly: boolean
+  server: PostgresWireServer
+  port: number
+}
+
+interface Replica {
+  engine?: SqlInstance
+  next?: SqlInstance
+  lastUsed: number
+  lastOpened: number
+  generation: number
+}
+
+interface ClusterCompute {
+  key: string
+  topology: ComputeTopology
+  endpoints: Map<string, Endpoint>
+  writer?: {instance: string; engine: SqlInstance}
+  /** A writer ran on this volume in this process: the next one runs the volume's recovery first. */
+  hadWriter: boolean
+  replicas: Map<string, Replica>
+  commits: {lsn: number; at: number}[]
+  lagSamples: number[]
+  retired: SqlInstance[]
+  readerChoice: WeakMap<object, string>
+  readerTurn: number
+}
+
+const notAccepting = (message: string) => new FatalError('57P03', message)
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
+/**
+ * The emulator's compute: PostgreSQL (PGlite) for every aurora-postgresql instance on its
+ * cluster's volume, and the endpoints clients reach it by (DESIGN §5). It follows the
+ * control plane: a writer change (failover, the writer lost) fences the old writer, runs
+ * the volume's recovery and opens the new writer at VDL; sessions on the old one are dropped.
+ * Engines start lazily, on a cluster's first session, so idle clusters cost only their sockets.
+ */
+export class ComputeAdmin {
+  private readonly clusters = new Map<string, ClusterCompute>()
+  private closing = false
+
+  constructor(
+    private readonly plane: ControlPlane,
+    private readonly storage: StorageAdmin,
+    private readonly clock: Clock,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
+
+  /** Brings endpoints and engines in line with the control plane, and moves replicas forward. */
+  tick(): void {
+    if (this.closing) return
+    const seen = new Set<string>()
+    for (const topology of this.plane.computeTopologies()) {
+      if (topology.engine !== 'aurora-postgresql') continue
+      const key = `${topology.region}/${topology.resourceId}`
+      seen.add(key)
+      let c = this.clusters.get(key)
+      if (!c) {
+        c = {
+          key, topology, endpoints: new Map(), hadWriter: false, replicas: new Map(), commits: [], lagSamples: [], retired: [],
+          readerChoice: new WeakMap(), readerTurn: 0,
+        }
+        this.clusters.set(key, c)
+      }
+      c.topology = topology
+      this.reconcile(c)
+    }
+    for (const [key, c] of this.clusters) {
+      if (!seen.has(key)) {
+        this.clusters.delete(key)
+        void this.stopCluster(c)
+      }
+    }
+  }
+
+  private volume(c: ClusterCompute): Volume {
+    return this.storage.volumeOf(c.topology.region, c.topology.id).volume
+  }
+
+  private reconcile(c: ClusterCompute): void {
+    const t = c.topology
+    const clusterServes = !['stopped', 'stopping', 'starting', 'deleting', 'creating'].includes(t.status)
+    const writer = t.members.find((m) => m.isWriter)
+    // The writer engine goes when its instance is no longer the serving writer.
+    if (c.writer && (!clusterServes || writer?.id !== c.writer.instance || !SERVING.has(writer.status))) {
+      this.discardWriter(c)
+    }
+    // Endpoints: the cluster's two, and one per instance (read-only on replicas).
+    const wanted = new Map<string, {kind: Endpoint['kind']; instance?: string; readOnly: boolean}>()
+    if (t.status !== 'deleting') {
+      wanted.set('cluster', {kind: 'cluster', readOnly: false})
+      wanted.set('reader', {kind: 'reader', readOnly: true})
+      for (const m of t.members) if (m.status !== 'deleting') wanted.set(`instance:${m.id}`, {kind: 'instance', instance: m.id, readOnly: !m.isWriter})
+    }
+    for (const [key, e] of c.endpoints) {
+      const want = wanted.get(key)
+      if (!want || want.readOnly !== e.readOnly) {
+        c.endpoints.delete(key)
+        void e.server.close()
+        // An instance whose role changed keeps its port.
+        if (want) this.openEndpoint(c, key, want, e.port)
+      }
+    }
+    for (const [key, want] of wanted) if (!c.endpoints.has(key)) this.openEndpoint(c, key, want, 0)
+    // Replicas: engines only for serving readers; idle ones stop; used ones follow VDL.
+    const now = this.clock.now()
+    for (const [id, r] of c.replicas) {
+      const m = t.members.find((x) => x.id === id)
+      if (!clusterServes || !m || m.isWriter || !SERVING.has(m.status) || now - r.lastUsed > REPLICA_IDLE_MS) {
+        c.replicas.delete(id)
+        void r.engine?.close()
+        void r.next?.close()
+        continue
+      }
+      this.refresh(c, id, r, now)
+    }
+    c.retired = c.retired.filter((engine) => {
+      const db = engine.database
+      if (db && !isIdle(db)) return true
+      void engine.close()
+      return false
+    })
+  }
+
+  private openEndpoint(c: ClusterCompute, key: string, want: {kind: Endpoint['kind']; instance?: string; readOnly: boolean}, port: number): void {
+    const server = new PostgresWireServer({
+      port,
+      readOnly: want.readOnly,
+      databases: ['postgres', ...(c.topology.databaseName ? [c.topology.databaseName] : [])],
+      passwordFor: (user) => (user === c.topology.masterUsername ? c.topology.masterUserPassword : undefined),
+      database: (session) => this.databaseFor(c, want, session),
+    })
+    const endpoint: Endpoint = {...want, server, port: 0}
+    c.endpoints.set(key, endpoint)
+    server.listen().then(
+      (chosen) => {
+        endpoint.port = chosen
+      },
+      (error: unknown) => {
+        // The old port was taken meanwhile: any free one will do.
+        if (c.endpoints.get(key) === endpoint) c.endpoints.delete(key)
+        this.log(`cannot listen for ${c.topology.id} ${key} on port ${port}: ${(error as Error).message}`)
+      },
+    )
+  }
+
+  private databaseFor(c: ClusterCompute, endpoint: {kind: Endpoint['kind']; instance?: string}, session: object): Promise<PGlite> {
+    if (this.closing) return Promise.reject(notAccepting('the database system is shutting down'))
+    const t = c.topology
+    if (['stopped', 'stopping', 'starting'].includes(t.status)) {
+      return Promise.reject(notAccepting(`the database system is not accepting connections: cluster ${t.id} is ${t.status}`))
+    }
+    if (endpoint.kind === 'cluster') return this.writerDatabase(c)
+    if (endpoint.kind === 'instance') {
+      const m = t.members.find((x) => x.id === endpoint.instance)
+      if (!m || !SERVING.has(m.status)) {
+        return Promise.reject(notAccepting(`the database system is not accepting connections: instance ${endpoint.instance} is ${m?.status ?? 'gone'}`))
+      }
+      return m.isWriter ? this.writerDatabase(c) : this.replicaDatabase(c, m.id)
+    }
+    // Reader endpoint: a session stays on the replica it was given; none available → the writer.
+    const readers = t.members.filter((m) => !m.isWriter && SERVING.has(m.status)).map((m) => m.id)
+    let choice = c.readerChoice.get(session)
+    if (choice === undefined || !readers.includes(choice)) {
+      choice = readers.length > 0 ? readers[c.readerTurn++ % readers.length] : undefined
+      if (choice !== undefined) c.readerChoice.set(session, choice)
+    }
+    return choice === undefined ? this.writerDatabase(c) : this.replicaDatabase(c, choice)
+  }
+
+  private async writerDatabase(c: ClusterCompute): Promise<PGlite> {
+    const t = c.topology
+    const writer = t.members.find((m) => m.isWriter && SERVING.has(m.status))
+    if (!writer || t.status === 'deleting') throw notAccepting(`the database system is starting up: cluster ${t.id} has no available writer`)
+    if (!c.writer) {
+      const volume = this.volume(c)
+      try {
+        if (c.hadWriter) {
+          volume.crashWriter()
+          volume.recover()
+        }
+      } catch (error) {
+        throw notAccepting(`the database system cannot open its storage: ${(error as Error).message}`)
+      }
+      c.hadWriter = true
+      const engine = SqlInstance.writer(volume, {
+        now: () => this.clock.now(),
+        onCommit: (lsn, at) => {
+          c.commits.push({lsn, at})
+          if (c.commits.length > COMMITS_KEPT) c.commits.splice(0, c.commits.length - COMMITS_KEPT)
+        },
+      })
+      c.writer = {instance: writer.id, engine}
+      engine.ready.catch((error: unknown) => {
+        this.log(`writer ${writer.id} of ${t.id} failed to open: ${(error as Error).message}`)
+        if (c.writer?.engine === engine) c.writer = undefined
+      })
+    }
+    try {
+      return await c.writer.engine.ready
+    } catch (error) {
+      throw notAccepting(`the database system failed to start: ${(error as Error).message}`)
+    }
+  }
+
+  private async replicaDatabase(c: ClusterCompute, id: string): Promise<PGlite> {
+    // A replica shows what the writer made: the volume must have been initialised by one first.
+    if (c.writer) await c.writer.engine.ready.catch(() => undefined)
+    if (this.volume(c).vdl === 0) await this.writerDatabase(c)
+    let r = c.replicas.get(id)
+    const now = this.clock.now()
+    if (!r) {
+      r = {lastUsed: now, lastOpened: now, generation: 0}
+      c.replicas.set(id, r)
+    }
+    r.lastUsed = now
+    if (!r.engine) r.engine = this.openReplica(c, id, r)
+    try {
+      return await r.engine.ready
+    } catch (error) {
+      if (c.replicas.get(id) === r && r.engine?.closed !== false) c.replicas.delete(id)
+      throw notAccepting(`the replica failed to start: ${(error as Error).message}`)
+    }
+  }
+
+  private openReplica(c: ClusterCompute, id: string, r: Replica): SqlInstance {
+    r.lastOpened = this.clock.now()
+    return SqlInstance.replica(this.volume(c), `replica.${id}.${++r.generation}`, {now: () => this.clock.now()})
+  }
+
+  /** Reopens a replica at the current VDL in the background and swaps it in when ready. */
+  private refresh(c: ClusterCompute, id: string, r: Replica, now: number): void {
+    const current = r.engine
+    if (!current?.database || r.next || now - r.lastOpened < REPLICA_REFRESH_MS) return
+    if (this.volume(c).vdl <= current.readPoint) return
+    const next = this.openReplica(c, id, r)
+    r.next = next
+    next.ready.then(
+      () => {
+        if (r.next !== next) return
+        r.next = undefined
+        if (c.replicas.get(id) !== r || next.closed) {
+          void next.close()
+          return
+        }
+        const visibleAt = this.clock.now()
+        for (const commit of c.commits) {
+          if (commit.lsn > current.readPoint && commit.lsn <= next.readPoint) c.lagSamples.push(visibleAt - commit.at)
+        }
+        if (c.lagSamples.length > LAG_SAMPLES_KEPT) c.lagSamples.splice(0, c.lagSamples.length - LAG_SAMPLES_KEPT)
+        r.engine = next
+        c.retired.push(current)
+      },
+      (error: unknown) => {
+        if (r.next === next) r.next = undefined
+        this.log(`replica ${id} of ${c.topology.id} failed to reopen: ${(error as Error).message}`)
+      },
+    )
+  }
+
+  /** The writer goes: fenced at once, its sessions dropped; the next writer recovers the volume. */
+  private discardWriter(c: ClusterCompute): void {
+    const old = c.writer
+    if (!old) return
+    c.writer = undefined
+    void old.engine.close({crash: true})
+    c.endpoints.get('cluster')?.server.dropConnections()
+    c.endpoints.get(`instance:${old.instance}`)?.server.dropConnections()
+  }
+
+  private async stopCluster(c: ClusterCompute): Promise<void> {
+    const engines = [c.writer?.engine, ...[...c.replicas.values()].flatMap((r) => [r.engine, r.next]), ...c.retired]
+    c.writer = undefined
+    await Promise.all([...c.endpoints.values()].map((e) => e.server.close()))
+    await Promise.all(engines.map((e) => e?.close({crash: true})))
+  }
+
+  private find(region: string, clusterId: string): {topology: ComputeTopology; compute?: ClusterCompute} {
+    const ref = this.plane.clusterRef(region, clusterId)
+    const topology = this.plane.computeTopologies().find((t) => t.region === region && t.resourceId === ref.resourceId)!
+    return {topology, compute: this.clusters.get(`${region}/${ref.resourceId}`)}
+  }
+
+  report(region: string, clusterId: string): ComputeReport {
+    const {topology: t, compute: c} = this.find(region, clusterId)
+    const vdl = this.storage.volumeOf(region, t.id).volume.vdl
+    const base = {cluster: t.id, region, engine: t.engine, user: t.masterUsername, database: t.databaseName ?? 'postgres', vdl}
+    if (t.engine !== 'aurora-postgresql') {
+      return {
+        ...base, sql: 'none', reason: `${t.engine} has no SQL engine in this emulator yet: its control plane and storage are emulated, but nothing serves MySQL connections`,
+        endpoints: [], instances: t.members.map((m) => ({id: m.id, role: m.isWriter ? 'writer' : 'reader', status: m.status, engine: 'stopped'})), replicaLag: {samples: 0},
+      }
+    }
+    const now = this.clock.now()
+    const endpoints: EndpointReport[] = [...(c?.endpoints.values() ?? [])]
+      .filter((e) => e.port > 0)
+      .map((e) => ({kind: e.kind, ...(e.instance ? {instance: e.instance} : {}), host: '127.0.0.1' as const, port: e.port}))
+      .sort((a, b) => ['cluster', 'reader', 'instance'].indexOf(a.kind) - ['cluster', 'reader', 'instance'].indexOf(b.kind) || (a.instance ?? '').localeCompare(b.instance ?? ''))
+    const instances = t.members.map((m): InstanceComputeReport => {
+      const status = m.status
+      if (m.isWriter) {
+        const engine = c?.writer?.instance === m.id ? c.writer.engine : undefined
+        return {id: m.id, role: 'writer', status, engine: engine ? (engine.database ? 'running' : 'starting') : 'stopped', ...(engine?.database ? {readPoint: vdl, lagMs: 0, lagLsn: 0} : {})}
+      }
+      const engine = c?.replicas.get(m.id)?.engine
+      if (!engine?.database) return {id: m.id, role: 'reader', status, engine: engine ? 'starting' : 'stopped'}
+      const behind = c!.commits.find((x) => x.lsn > engine.readPoint)
+      return {id: m.id, role: 'reader', status, engine: 'running', readPoint: engine.readPoint, lagMs: behind ? now - behind.at : 0, lagLsn: vdl - engine.readPoint}
+    })
+    const sorted = [...(c?.lagSamples ?? [])].sort((a, b) => a - b)
+    const replicaLag = sorted.length === 0 ? {samples: 0} : {samples: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1)}
+    return {...base, sql: 'postgresql', endpoints, instances, replicaLag}
+  }
+
+  /**
+   * `local kill-instance`: the instance's engine dies at once (no clean shutdown). A writer
+   * with an available replica fails over to it, as Aurora does on writer loss; otherwise
+   * the instance restarts (recovering the volume if it was the writer).
+   */
+  killInstance(region: string, instanceId: string): {instance: string; cluster: string; role: 'writer' | 'reader'; recovery: 'failover' | 'restart'} {
+    const id = instanceId.toLowerCase()
+    const t = this.plane.computeTopologies().find((x) => x.region === region && x.members.some((m) => m.id === id))
+    if (!t) throw dbInstanceNotFound(instanceId)
+    const member = t.members.find((m) => m.id === id)!
+    if (member.status !== 'available') {
+      throw invalidDbInstanceState(`DbInstance ${id} is in ${member.status} state but expected it to be one of available.`)
+    }
+    const c = this.clusters.get(`${region}/${t.resourceId}`)
+    if (c) {
+      if (member.isWriter) this.discardWriter(c)
+      else {
+        const r = c.replicas.get(id)
+        c.replicas.delete(id)
+        void r?.engine?.close({crash: true})
+        void r?.next?.close({crash: true})
+        c.endpoints.get(`instance:${id}`)?.server.dropConnections()
+      }
+    }
+    const canFailOver = member.isWriter && t.status === 'available' && t.members.some((m) => !m.isWriter && m.status === 'available')
+    if (canFailOver) this.plane.failoverDBCluster(region, {DBClusterIdentifier: t.id})
+    else this.plane.rebootDBInstance(region, {DBInstanceIdentifier: id})
+    this.log(`instance ${id} of ${t.id} killed; ${canFailOver ? 'failing over' : 'restarting'}`)
+    return {instance: id, cluster: t.id, role: member.isWriter ? 'writer' : 'reader', recovery: canFailOver ? 'failover' : 'restart'}
+  }
+
+  reset(): void {
+    for (const c of this.clusters.values()) void this.stopCluster(c)
+    this.clusters.clear()
+  }
+
+  /** Fences every engine and closes every endpoint (the daemon is stopping). */
+  async close(): Promise<void> {
+    this.closing = true
+    await Promise.all([...this.clusters.values()].map((c) => this.stopCluster(c)))
+    this.clusters.clear()
+  }
+}
