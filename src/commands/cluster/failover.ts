@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, waitFlags} from '../../lib/cli/base-command.js'
+import {waitForWriterEngine} from '../../lib/local/compute.js'
 import {type FailoverResult, failoverCluster} from '../../lib/rds/clusters.js'
 
 export default class ClusterFailover extends BaseCommand<typeof ClusterFailover> {
@@ -16,7 +17,10 @@ export default class ClusterFailover extends BaseCommand<typeof ClusterFailover>
   public async run(): Promise<FailoverResult> {
     const {flags, args} = this
     const started = Date.now()
-    const result = await failoverCluster(await this.rds(), args.cluster, flags.target, this.waitSettings(`Failing over ${args.cluster}`, `auroractl cluster wait ${args.cluster}`))
+    const rds = await this.rds()
+    const result = await failoverCluster(rds, args.cluster, flags.target, this.waitSettings(`Failing over ${args.cluster}`, `auroractl cluster wait ${args.cluster}`))
+    // Locally "usable" also means the new writer's PostgreSQL has opened the volume and takes writes.
+    if (result.newWriter && rds.backend === 'local' && !this.target.endpointUrl) await waitForWriterEngine(rds.region, args.cluster, 60_000)
     if (result.newWriter) this.log(`Failed over ${args.cluster}: writer ${result.previousWriter} → ${result.newWriter} in ${((Date.now() - started) / 1000).toFixed(1)}s.`)
     else this.log(`Failover of ${args.cluster} started (writer was ${result.previousWriter}).`)
     return result

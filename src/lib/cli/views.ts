@@ -1,6 +1,7 @@
 import type {DBCluster, DBInstance, Event} from '@aws-sdk/client-rds'
 import type {ChalkInstance} from 'chalk'
 
+import type {ComputeReport} from '../local/compute.js'
 import type {FaultReport, VolumeReport} from '../local/storage.js'
 import {renderTable} from './table.js'
 
@@ -33,22 +34,40 @@ function onOff(value: boolean | undefined): string {
   return value ? 'on' : 'off'
 }
 
-export function renderTopology(cluster: DBCluster, instances: DBInstance[], c: ChalkInstance, volume?: VolumeReport): string {
+/** What the local emulator adds to a cluster's description: its volume and where its SQL endpoints listen. */
+export interface LocalDetail {
+  volume: VolumeReport
+  compute: ComputeReport
+}
+
+export function renderTopology(cluster: DBCluster, instances: DBInstance[], c: ChalkInstance, local?: LocalDetail): string {
+  const compute = local?.compute
+  const reachable = (kind: string, instance?: string) => {
+    const e = compute?.endpoints.find((x) => x.kind === kind && x.instance === instance)
+    return e ? c.dim(` → ${e.host}:${e.port}`) : ''
+  }
   const lines: string[] = []
   lines.push(`${c.bold(cluster.DBClusterIdentifier ?? '')}  ${statusColour(c, cluster.Status)}  ${cluster.Engine} ${cluster.EngineVersion}`)
   const facts: [string, string][] = [
-    ['Writer endpoint', `${cluster.Endpoint}:${cluster.Port}`],
-    ['Reader endpoint', `${cluster.ReaderEndpoint}:${cluster.Port}`],
+    ['Writer endpoint', `${cluster.Endpoint}:${cluster.Port}${reachable('cluster')}`],
+    ['Reader endpoint', `${cluster.ReaderEndpoint}:${cluster.Port}${reachable('reader')}`],
     ['Master user', cluster.MasterUsername ?? '-'],
     ['Backup retention', `${cluster.BackupRetentionPeriod ?? '-'} day${cluster.BackupRetentionPeriod === 1 ? '' : 's'}`],
     ['Deletion protection', onOff(cluster.DeletionProtection)],
   ]
   if (cluster.BacktrackWindow) facts.push(['Backtrack window', `${cluster.BacktrackWindow / 3600}h`])
   if (cluster.ServerlessV2ScalingConfiguration) facts.push(['Serverless v2', capacity(cluster)])
-  if (volume) {
+  if (local) {
+    const {volume} = local
     const quorum = volume.writeQuorum === 'available' ? '' : c.red('; writes refused: write quorum lost')
     facts.push(['Volume', `${bytes(volume.usedBytes)} used, ${bytes(volume.allocatedBytes)} allocated (VDL ${volume.vdl})${quorum}`])
-    facts.push(['SQL', c.yellow('the local emulator does not serve SQL on these endpoints yet')])
+    if (compute?.sql === 'none') facts.push(['SQL', c.yellow(compute.reason ?? 'no SQL engine')])
+    else {
+      facts.push(['SQL', `PostgreSQL (PGlite) on this machine, at the → addresses; \`auroractl connect ${cluster.DBClusterIdentifier}\` runs psql`])
+      if (compute && compute.replicaLag.samples > 0) {
+        facts.push(['Replica lag', `p50 ${compute.replicaLag.p50Ms} ms, p99 ${compute.replicaLag.p99Ms} ms over ${compute.replicaLag.samples} commits`])
+      }
+    }
   }
   const width = Math.max(...facts.map(([k]) => k.length))
   for (const [k, v] of facts) lines.push(`${c.dim(k.padEnd(width))}  ${v}`)
@@ -69,11 +88,20 @@ export function renderTopology(cluster: DBCluster, instances: DBInstance[], c: C
       i.AvailabilityZone ?? '-',
       i.DBInstanceClass ?? '',
       String(i.PromotionTier ?? members.get(i.DBInstanceIdentifier)?.PromotionTier ?? '-'),
-      i.Endpoint ? `${i.Endpoint.Address}:${i.Endpoint.Port}` : '-',
+      (i.Endpoint ? `${i.Endpoint.Address}:${i.Endpoint.Port}` : '-') + reachable('instance', i.DBInstanceIdentifier),
+      ...(compute?.sql === 'postgresql' ? [lagOf(compute, i.DBInstanceIdentifier)] : []),
     ])
-    lines.push(renderTable(['ROLE', 'INSTANCE', 'STATUS', 'AZ', 'CLASS', 'TIER', 'ENDPOINT'], rows, c.bold))
+    const lagHeader = compute?.sql === 'postgresql' ? ['LAG'] : []
+    lines.push(renderTable(['ROLE', 'INSTANCE', 'STATUS', 'AZ', 'CLASS', 'TIER', 'ENDPOINT', ...lagHeader], rows, c.bold))
   }
   return lines.join('\n')
+}
+
+/** A replica's lag as the emulator measured it; '-' while its engine is not running (it starts on first use). */
+function lagOf(compute: ComputeReport, id: string | undefined): string {
+  const engine = compute.instances.find((x) => x.id === id)
+  if (!engine || engine.role === 'writer' || engine.lagMs === undefined) return '-'
+  return `${engine.lagMs} ms`
 }
 
 export function renderInstance(i: DBInstance, c: ChalkInstance): string {

@@ -47,6 +47,8 @@ export interface ComputeReport {
   user: string
   database: string
   vdl: number
+  /** No writer has run since the daemon started: the engine opens on the first session. */
+  idle: boolean
   endpoints: EndpointReport[]
   instances: InstanceComputeReport[]
   /** Time from a commit to its first visibility on a replica, over the commits replicas caught up with. */
@@ -146,6 +148,10 @@ export class ComputeAdmin {
     // The writer engine goes when its instance is no longer the serving writer.
     if (c.writer && (!clusterServes || writer?.id !== c.writer.instance || !SERVING.has(writer.status))) {
       this.discardWriter(c)
+    }
+    // After a failover or restart the new writer opens at once, so writes resume without waiting for a session.
+    if (!c.writer && c.hadWriter && clusterServes && writer && SERVING.has(writer.status)) {
+      this.writerDatabase(c).catch(() => undefined)
     }
     // Endpoints: the cluster's two, and one per instance (read-only on replicas).
     const wanted = new Map<string, {kind: Endpoint['kind']; instance?: string; readOnly: boolean}>()
@@ -349,7 +355,7 @@ export class ComputeAdmin {
     const base = {cluster: t.id, region, engine: t.engine, user: t.masterUsername, database: t.databaseName ?? 'postgres', vdl}
     if (t.engine !== 'aurora-postgresql') {
       return {
-        ...base, sql: 'none', reason: `${t.engine} has no SQL engine in this emulator yet: its control plane and storage are emulated, but nothing serves MySQL connections`,
+        ...base, sql: 'none', idle: true, reason: `${t.engine} has no SQL engine in this emulator yet: its control plane and storage are emulated, but nothing serves MySQL connections`,
         endpoints: [], instances: t.members.map((m) => ({id: m.id, role: m.isWriter ? 'writer' : 'reader', status: m.status, engine: 'stopped'})), replicaLag: {samples: 0},
       }
     }
@@ -371,7 +377,7 @@ export class ComputeAdmin {
     })
     const sorted = [...(c?.lagSamples ?? [])].sort((a, b) => a - b)
     const replicaLag = sorted.length === 0 ? {samples: 0} : {samples: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1)}
-    return {...base, sql: 'postgresql', endpoints, instances, replicaLag}
+    return {...base, sql: 'postgresql', idle: !c?.hadWriter, endpoints, instances, replicaLag}
   }
 
   /**
