@@ -58,3 +58,17 @@ export async function resolveMasterPassword(options: {fromStdin: boolean; manage
   if (first !== second) throw new CommandError('The passwords did not match.', {exitCode: ExitCode.usage})
   return first
 }
+
+/** A password to log in with: stdin (--password-stdin), PGPASSWORD, or a hidden prompt on a TTY. */
+export async function resolveSqlPassword(fromStdin: boolean): Promise<string> {
+  if (fromStdin) {
+    const secret = await readSecretFromStdin()
+    if (!secret) throw new CommandError('--password-stdin read an empty password.', {exitCode: ExitCode.usage})
+    return secret
+  }
+  if (process.env.PGPASSWORD) return process.env.PGPASSWORD
+  if (!canPrompt()) {
+    throw new CommandError('The master password is needed to log in.', {exitCode: ExitCode.usage, hint: 'Set PGPASSWORD or pipe it in with --password-stdin.'})
+  }
+  return promptSecret('Master password:')
+}
