@@ -7,6 +7,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 import {ManualClock} from '../../src/lib/emulator/clock.js'
 import {Prng} from '../../src/lib/emulator/prng.js'
 import {StorageFleet} from '../../src/lib/emulator/storage/fleet.js'
+import {StorageRegistry} from '../../src/lib/emulator/storage/registry.js'
 import {Volume} from '../../src/lib/emulator/storage/volume.js'
 import {ROOT, tempDir} from '../helpers/process.js'
 
@@ -52,6 +53,32 @@ describe('volume persistence', () => {
     for (const [block, value] of expected) expect(reopened.readBlock(block)[100]).toBe(value)
     expect(reopened.lsnAtTime(t)).toBe(lsnThen)
     expect(reopened.currentEpoch).toBe(volume.currentEpoch + 1)
+  })
+
+  it('reopens a volume branched from a template after the template, and a dropped child releases its pin', () => {
+    const home = tempDir('template')
+    const clock = new ManualClock(0)
+    const byte = (v: Volume, block: number) => v.readBlock(block)[0]
+    const registry = new StorageRegistry({home, clock, repair: {detectionDelayMs: 0, bytesPerSecond: Number.POSITIVE_INFINITY}})
+    const template = registry.template('us-east-1', 'image')
+    template.commit([{block: 1, ranges: [{offset: 0, bytes: Uint8Array.of(9)}]}, {block: 2, ranges: [{offset: 0, bytes: Uint8Array.of(8)}]}])
+    const child = registry.volume('us-east-1', 'child')
+    child.adoptParent(template)
+    expect(() => child.adoptParent(template)).toThrow(/already/)
+    child.commit([{block: 2, ranges: [{offset: 0, bytes: Uint8Array.of(5)}]}])
+    // The template is not a cluster volume: reconciliation never sees it.
+    expect(registry.persisted().map((v) => v.id)).toEqual(['child'])
+    expect(registry.open().map((v) => v.id)).toEqual(['child'])
+    registry.close()
+
+    const again = new StorageRegistry({home, clock, repair: {detectionDelayMs: 0, bytesPerSecond: Number.POSITIVE_INFINITY}})
+    const reopened = again.volume('us-east-1', 'child')
+    expect([byte(reopened, 1), byte(reopened, 2)]).toEqual([9, 5])
+    expect(byte(again.template('us-east-1', 'image'), 2)).toBe(8)
+    again.drop('us-east-1', 'child')
+    expect(JSON.parse(fs.readFileSync(path.join(home, 'volumes', 'us-east-1', '_image', 'volume.json'), 'utf8')).points).toEqual([])
+    again.close()
+    fs.rmSync(home, {recursive: true, force: true})
   })
 
   it('cuts off a torn tail and keeps what was whole', () => {

@@ -3,7 +3,7 @@ import type {PGlite} from '@electric-sql/pglite'
 import type {Clock} from './clock.js'
 import {dbInstanceNotFound, invalidDbInstanceState} from './control/faults.js'
 import type {ComputeTopology, ControlPlane} from './control/plane.js'
-import {SqlInstance} from './engine/sql-instance.js'
+import {ENGINE_BUILD, SqlInstance} from './engine/sql-instance.js'
 import {FatalError, isIdle, PostgresWireServer} from './engine/wire.js'
 import type {StorageAdmin} from './storage-admin.js'
 import type {Volume} from './storage/volume.js'
@@ -84,6 +84,8 @@ interface ClusterCompute {
   retired: SqlInstance[]
   readerChoice: WeakMap<object, string>
   readerTurn: number
+  /** Resolves once the volume holds a database (branched from the template if it was empty). */
+  image?: Promise<void>
 }
 
 const notAccepting = (message: string) => new FatalError('57P03', message)
@@ -101,6 +103,8 @@ function percentile(sorted: number[], p: number): number {
  */
 export class ComputeAdmin {
   private readonly clusters = new Map<string, ClusterCompute>()
+  /** Per Region: the initialised database every new cluster volume branches from. */
+  private readonly templates = new Map<string, Promise<Volume>>()
   private closing = false
 
   constructor(
@@ -241,6 +245,13 @@ export class ComputeAdmin {
     const writer = t.members.find((m) => m.isWriter && SERVING.has(m.status))
     if (!writer || t.status === 'deleting') throw notAccepting(`the database system is starting up: cluster ${t.id} has no available writer`)
     if (!c.writer) {
+      try {
+        await this.imageOf(c)
+      } catch (error) {
+        throw notAccepting(`the database system failed to start: ${(error as Error).message}`)
+      }
+    }
+    if (!c.writer) {
       const volume = this.volume(c)
       try {
         if (c.hadWriter) {
@@ -271,10 +282,46 @@ export class ComputeAdmin {
     }
   }
 
+  /**
+   * A new cluster's database: its empty volume becomes a copy-on-write child of the Region's
+   * template (initdb run once), so it costs no copy and its writer opens in a fraction of a second.
+   */
+  private imageOf(c: ClusterCompute): Promise<void> {
+    c.image ??= (async () => {
+      const volume = this.volume(c)
+      if (volume.vdl > 0 || volume.parentVolume || volume.protectionGroups.length > 0) return
+      const template = await this.template(c.topology.region)
+      if (volume.vdl === 0 && !volume.parentVolume && volume.protectionGroups.length === 0) volume.adoptParent(template)
+    })().catch((error: unknown) => {
+      c.image = undefined
+      throw error
+    })
+    return c.image
+  }
+
+  private template(region: string): Promise<Volume> {
+    let template = this.templates.get(region)
+    if (!template) {
+      template = (async () => {
+        const volume = this.storage.registry.template(region, ENGINE_BUILD)
+        if (volume.vdl === 0) {
+          this.log(`initialising the ${ENGINE_BUILD} template in ${region}`)
+          const engine = SqlInstance.writer(volume, {now: () => this.clock.now()})
+          await engine.ready
+          await engine.close()
+        }
+        return volume
+      })()
+      template.catch(() => this.templates.delete(region))
+      this.templates.set(region, template)
+    }
+    return template
+  }
+
   private async replicaDatabase(c: ClusterCompute, id: string): Promise<PGlite> {
     // A replica shows what the writer made: the volume must have been initialised by one first.
     if (c.writer) await c.writer.engine.ready.catch(() => undefined)
-    if (this.volume(c).vdl === 0) await this.writerDatabase(c)
+    await this.imageOf(c)
     let r = c.replicas.get(id)
     const now = this.clock.now()
     if (!r) {
@@ -414,6 +461,7 @@ export class ComputeAdmin {
   reset(): void {
     for (const c of this.clusters.values()) void this.stopCluster(c)
     this.clusters.clear()
+    this.templates.clear()
   }
 
   /** Fences every engine and closes every endpoint (the daemon is stopping). */

@@ -1,8 +1,13 @@
+import {readFileSync} from 'node:fs'
+
 import {PGlite} from '@electric-sql/pglite'
 
 import {VolumeFileSystem} from '../storage/file-view.js'
 import type {Volume} from '../storage/volume.js'
 import {VolumeBackedFilesystem} from './volume-fs.js'
+
+/** The PGlite build: a template image made by one build is not opened by another. */
+export const ENGINE_BUILD = `pglite-${(JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve('@electric-sql/pglite')), 'utf8')) as {version: string}).version}`
 
 export interface SqlInstanceOptions {
   /** Called with the LSN and time of each commit the writer makes durable. */

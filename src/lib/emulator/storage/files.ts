@@ -259,7 +259,11 @@ export class VolumeDirectory {
   }
 
   metaPath(): string {
-    return path.join(this.dir, 'volume.json')
+    return VolumeDirectory.metaPathIn(this.dir)
+  }
+
+  static metaPathIn(dir: string): string {
+    return path.join(dir, 'volume.json')
   }
 
   cplPath(): string {

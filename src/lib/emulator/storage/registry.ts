@@ -9,6 +9,8 @@ import {type RepairSettings, Volume} from './volume.js'
  * Every Region's storage fleet and every cluster volume, persisted under
  * `<home>/volumes/<region>/<volume id>/` (in memory only without a home).
  */
+const TEMPLATE_PREFIX = '_'
+
 export class StorageRegistry {
   private readonly fleets = new Map<string, StorageFleet>()
   private readonly volumes = new Map<string, Volume>()
@@ -31,12 +33,15 @@ export class StorageRegistry {
     return this.options.home ? path.join(this.options.home, 'volumes', region, id) : undefined
   }
 
-  /** The volume of a cluster, opened from disk or created empty on first use. */
+  /** The volume of a cluster (or a template), opened from disk — after its parent, for a clone — or created empty on first use. */
   volume(region: string, id: string): Volume {
     const key = `${region}/${id}`
     let volume = this.volumes.get(key)
     if (!volume) {
-      volume = new Volume({id, fleet: this.fleet(region), clock: this.options.clock, repair: this.options.repair, directory: this.directory(region, id)})
+      const directory = this.directory(region, id)
+      const parentRef = directory ? Volume.persistedParent(directory) : undefined
+      const parent = parentRef && {volume: this.volume(region, parentRef.id), lsn: parentRef.lsn}
+      volume = new Volume({id, fleet: this.fleet(region), clock: this.options.clock, repair: this.options.repair, directory, parent})
       volume.repairPaused = this.repairPaused
       this.volumes.set(key, volume)
     }
@@ -47,26 +52,40 @@ export class StorageRegistry {
     return this.volumes.has(`${region}/${id}`)
   }
 
+  /**
+   * A template volume (an image new volumes branch from). Templates are named with a
+   * leading underscore, which no cluster volume id has, and are not cluster volumes.
+   */
+  template(region: string, name: string): Volume {
+    return this.volume(region, `${TEMPLATE_PREFIX}${name}`)
+  }
+
   /** Deletes a volume and its files (its cluster is gone). */
   drop(region: string, id: string): void {
     const key = `${region}/${id}`
-    this.volumes.get(key)?.close()
+    const volume = this.volumes.get(key)
+    const parent = volume?.parentVolume
+    parent?.volume.releasePin(`clone:${id}`)
+    volume?.close()
     this.volumes.delete(key)
     const dir = this.directory(region, id)
     if (dir) fs.rmSync(dir, {recursive: true, force: true})
   }
 
-  /** Volumes persisted by an earlier run, by Region. */
+  /** Cluster volumes persisted by an earlier run, by Region (templates are not listed). */
   persisted(): {region: string; id: string}[] {
     const root = this.options.home && path.join(this.options.home, 'volumes')
     if (!root || !fs.existsSync(root)) return []
-    return fs.readdirSync(root).flatMap((region) => fs.readdirSync(path.join(root, region)).map((id) => ({region, id})))
+    return fs.readdirSync(root).flatMap((region) =>
+      fs.readdirSync(path.join(root, region)).filter((id) => !id.startsWith(TEMPLATE_PREFIX)).map((id) => ({region, id})),
+    )
   }
 
+  /** Open cluster volumes (templates are not listed). */
   open(): {region: string; id: string; volume: Volume}[] {
-    return [...this.volumes].map(([key, volume]) => {
+    return [...this.volumes].flatMap(([key, volume]) => {
       const [region, id] = key.split('/')
-      return {region, id, volume}
+      return id.startsWith(TEMPLATE_PREFIX) ? [] : [{region, id, volume}]
     })
   }
 
@@ -84,9 +103,13 @@ export class StorageRegistry {
     for (const v of this.volumes.values()) v.close()
   }
 
-  /** Wipes every volume and heals every fleet (admin reset). */
+  /** Wipes every volume and template and heals every fleet (admin reset). */
   reset(): void {
     for (const {region, id} of this.open()) this.drop(region, id)
+    for (const [key, volume] of this.volumes) {
+      volume.close()
+      this.volumes.delete(key)
+    }
     this.fleets.clear()
     const root = this.options.home && path.join(this.options.home, 'volumes')
     if (root) fs.rmSync(root, {recursive: true, force: true})

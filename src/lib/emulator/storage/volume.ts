@@ -58,6 +58,8 @@ interface VolumeMeta {
   durableMark: number
   truncations: {after: number; epoch: number}[]
   points: {name: string; lsn: number}[]
+  /** A copy-on-write child: the volume (in the same Region) and LSN it branches from. */
+  parent?: {id: string; lsn: number}
   groups: {index: number; membershipEpoch: number; members: {id: string; node: string; state: string}[]}[]
 }
 
@@ -91,7 +93,7 @@ export class Volume {
   readonly id: string
   readonly fleet: StorageFleet
   readonly pins = new PinRegistry()
-  readonly parent?: {volume: Volume; lsn: number}
+  private parent?: {volume: Volume; lsn: number}
   readonly createdAt: number
   repair: RepairSettings
   repairPaused = false
@@ -206,6 +208,7 @@ export class Volume {
       durableMark: this.durableMark,
       truncations: this.truncations,
       points: this.pins.list().filter((p) => p.kind === 'point').map(({name, lsn}) => ({name, lsn})),
+      parent: this.parent && {id: this.parent.volume.id, lsn: this.parent.lsn},
       groups: this.groups.map((g) => ({
         index: g.index,
         membershipEpoch: g.membershipEpoch,
@@ -213,6 +216,29 @@ export class Volume {
       })),
     }
     writeFileAtomic(this.files.metaPath(), JSON.stringify(meta))
+  }
+
+  /** The parent a persisted volume in `directory` branches from, to be opened before it. */
+  static persistedParent(directory: string): {id: string; lsn: number} | undefined {
+    const file = VolumeDirectory.metaPathIn(directory)
+    if (!fs.existsSync(file)) return undefined
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as VolumeMeta).parent
+  }
+
+  /** The volume this one branches from (copy-on-write), if any. */
+  get parentVolume(): {volume: Volume; lsn: number} | undefined {
+    return this.parent
+  }
+
+  /**
+   * Makes a volume nothing has written yet a copy-on-write child of `parent` at `lsn`: a
+   * new cluster starting from a template image, without copying it.
+   */
+  adoptParent(parent: Volume, lsn = parent.vdl): void {
+    if (this.groups.length > 0 || this.vdl > 0 || this.parent) throw new Error(`volume ${this.id} already holds data`)
+    parent.pinPoint(`clone:${this.id}`, lsn)
+    this.parent = {volume: parent, lsn}
+    this.persistMeta()
   }
 
   /** Closes the volume's files (the daemon shutting down). */
