@@ -193,5 +193,6 @@ export function renderFaults(f: FaultReport, c: ChalkInstance): string {
     `${c.dim('Nodes down'.padEnd(14))}  ${f.downNodes.join(', ') || none}`,
     `${c.dim('Lost segments'.padEnd(14))}  ${f.lostSegments.map((s) => `${s.cluster} PG ${s.pg} ${s.segment}`).join(', ') || none}`,
     `${c.dim('Repair'.padEnd(14))}  ${f.repairPaused ? c.yellow('paused') : 'running'}`,
+    ...(f.failedOverWriters?.length ? [`${c.dim('Failing over'.padEnd(14))}  ${f.failedOverWriters.join(', ')} (writers in the AZ)`] : []),
   ].join('\n')
 }

@@ -432,7 +432,7 @@ export class ComputeAdmin {
    * with an available replica fails over to it, as Aurora does on writer loss; otherwise
    * the instance restarts (recovering the volume if it was the writer).
    */
-  killInstance(region: string, instanceId: string): {instance: string; cluster: string; role: 'writer' | 'reader'; recovery: 'failover' | 'restart'} {
+  killInstance(region: string, instanceId: string, failoverTarget?: string): {instance: string; cluster: string; role: 'writer' | 'reader'; recovery: 'failover' | 'restart'} {
     const id = instanceId.toLowerCase()
     const t = this.plane.computeTopologies().find((x) => x.region === region && x.members.some((m) => m.id === id))
     if (!t) throw dbInstanceNotFound(instanceId)
@@ -452,10 +452,27 @@ export class ComputeAdmin {
       }
     }
     const canFailOver = member.isWriter && t.status === 'available' && t.members.some((m) => !m.isWriter && m.status === 'available')
-    if (canFailOver) this.plane.failoverDBCluster(region, {DBClusterIdentifier: t.id})
+    if (canFailOver) this.plane.failoverDBCluster(region, {DBClusterIdentifier: t.id, TargetDBInstanceIdentifier: failoverTarget})
     else this.plane.rebootDBInstance(region, {DBInstanceIdentifier: id})
     this.log(`instance ${id} of ${t.id} killed; ${canFailOver ? 'failing over' : 'restarting'}`)
     return {instance: id, cluster: t.id, role: member.isWriter ? 'writer' : 'reader', recovery: canFailOver ? 'failover' : 'restart'}
+  }
+
+  /**
+   * An AZ went down: a writer there is lost with it, and fails over to a replica in another
+   * AZ where there is one (its storage still has 4/6 elsewhere). Returns the writers killed.
+   */
+  azDown(region: string, az: string): string[] {
+    const killed: string[] = []
+    for (const t of this.plane.computeTopologies()) {
+      if (t.region !== region || t.status !== 'available') continue
+      const writer = t.members.find((m) => m.isWriter && m.availabilityZone === az && m.status === 'available')
+      const survivor = t.members.find((m) => !m.isWriter && m.status === 'available' && m.availabilityZone !== az)
+      if (!writer || !survivor) continue
+      this.killInstance(region, writer.id, survivor.id)
+      killed.push(writer.id)
+    }
+    return killed
   }
 
   reset(): void {

@@ -57,6 +57,8 @@ export interface FaultReport {
   downNodes: string[]
   lostSegments: {cluster: string; pg: number; segment: string}[]
   repairPaused: boolean
+  /** After `az-down`: writers that were in the AZ and failed over to another (the compute's part of the outage). */
+  failedOverWriters?: string[]
 }
 
 export type FaultAction =

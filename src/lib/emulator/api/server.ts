@@ -183,7 +183,11 @@ export function createRdsServer(options: ServerOptions): http.Server {
     }
     if (path === '/_auroractl/faults' && req.method === 'POST') {
       const b = json()
-      sendJson(res, 200, storage.fault(regionFrom(b.region), b as unknown as FaultAction))
+      const region = regionFrom(b.region)
+      const report = storage.fault(region, b as unknown as FaultAction)
+      // The compute of a lost AZ goes with it: writers there fail over to another AZ.
+      const failedOver = b.action === 'az-down' && compute ? compute.azDown(region, String(b.az)) : []
+      sendJson(res, 200, {...report, failedOverWriters: failedOver})
       return true
     }
     if (compute && path === '/_auroractl/compute' && req.method === 'GET') {

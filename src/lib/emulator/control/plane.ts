@@ -26,7 +26,7 @@ export interface ComputeTopology extends ClusterRef {
   masterUsername: string
   masterUserPassword?: string
   databaseName?: string
-  members: {id: string; isWriter: boolean; status: string}[]
+  members: {id: string; isWriter: boolean; status: string; availabilityZone: string}[]
 }
 
 export interface ControlPlaneOptions {
@@ -84,7 +84,7 @@ export class ControlPlane {
           masterUsername: c.masterUsername, masterUserPassword: c.masterUserPassword, databaseName: c.databaseName,
           members: c.members.flatMap((id) => {
             const i = region.instances.get(id)
-            return i ? [{id: i.id, isWriter: i.isWriter, status: i.status}] : []
+            return i ? [{id: i.id, isWriter: i.isWriter, status: i.status, availabilityZone: i.availabilityZone}] : []
           }),
         })
       }
