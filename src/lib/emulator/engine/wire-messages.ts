@@ -145,3 +145,18 @@ export function copiesFromStdin(sql: string): boolean {
     .replace(/"(?:[^"]|"")*"/g, ' ')
   return /\bcopy\b[^;]*?\bfrom\s+stdin\b/i.test(code)
 }
+
+/**
+ * Whether the SQL tries to leave read-only mode — `BEGIN`/`START TRANSACTION`/`SET
+ * TRANSACTION … READ WRITE`, setting or resetting (default_)transaction_read_only, or
+ * `set_config` of it, also inside a string a DO block would EXECUTE. A replica refuses
+ * these as a hot standby does. Reading the setting (SHOW, current_setting) is allowed.
+ */
+export function leavesReadOnly(sql: string): boolean {
+  const text = sql.toLowerCase()
+  return (
+    /\bread\s+write\b/.test(text) ||
+    /\b(default_)?transaction_read_only\b['"]?\s*(=|\bto\b|,)/.test(text) ||
+    /\breset\s+(all\b|(default_)?transaction_read_only\b)/.test(text)
+  )
+}

@@ -12,6 +12,7 @@ import {
   backendKeyData,
   CANCEL_REQUEST_CODE,
   copiesFromStdin,
+  leavesReadOnly,
   errorResponse,
   GSSENC_REQUEST_CODE,
   lastReadyForQuery,
@@ -44,7 +45,8 @@ import {
  *   its transaction rolled back before the next client runs.
  * Session state other than the transaction (SET, prepared statements, temp tables,
  * application_name) is PGlite's single session, shared by all clients; only
- * default_transaction_read_only is put back per endpoint at the start of each turn.
+ * default_transaction_read_only is put back per endpoint at the start of each turn, and
+ * read-only endpoints refuse requests for read-write mode (25006), as a hot standby does.
  *
  * Limits: PGlite runs a query synchronously on this thread, so nothing (not even
  * `dropConnections`) happens until a running statement ends, and a CancelRequest cannot
@@ -142,6 +144,11 @@ const ROLLBACK = message('Q', Buffer.from('ROLLBACK\0', 'utf8'))
 const NO_COPY_FROM_STDIN =
   "DO $wire$BEGIN RAISE EXCEPTION USING ERRCODE = 'feature_not_supported', " +
   "MESSAGE = 'COPY FROM STDIN is not supported by the emulator (PGlite)'; END$wire$"
+
+/** What a hot standby answers to a request for read-write mode. */
+const NO_READ_WRITE =
+  "DO $wire$BEGIN RAISE EXCEPTION USING ERRCODE = 'read_only_sql_transaction', " +
+  "MESSAGE = 'cannot set transaction read-write mode during recovery'; END$wire$"
 
 /** The same message with its SQL replaced (Query or Parse; Parse keeps its name, declares no parameter types). */
 function withSql(packet: Buffer, sql: string): Buffer {
@@ -422,6 +429,7 @@ class Connection {
     if (!(await this.takeTurn()) || this.phase === 'closed') return
     const sql = sqlOf(packet)
     if (sql !== undefined && copiesFromStdin(sql)) packet = withSql(packet, NO_COPY_FROM_STDIN)
+    else if (sql !== undefined && this.options.readOnly && leavesReadOnly(sql)) packet = withSql(packet, NO_READ_WRITE)
     const response = await this.execute(packet)
     this.write(response)
   }
