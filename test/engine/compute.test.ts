@@ -67,7 +67,8 @@ async function createCluster(local: LocalHome, id: string, instances: number, en
 }
 
 function client(port: number, {user = USER, password = PASSWORD}: {user?: string; password?: string} = {}): pg.Client {
-  const c = new pg.Client({host: '127.0.0.1', port, user, password, database: 'postgres', connectionTimeoutMillis: 10_000, query_timeout: 30_000})
+  const c = new pg.Client({host: '127.0.0.1', port, user, password, database: 'postgres', connectionTimeoutMillis: 30_000, query_timeout: 30_000})
+  // (A cluster's first session waits for its writer to initialise the volume: seconds.)
   // A failover or a killed daemon drops the socket: that is an error on the next query, not a crash of the test.
   c.on('error', () => undefined)
   return c
@@ -86,7 +87,7 @@ async function once<T extends pg.QueryResultRow>(port: number, sql: string, para
 
 function psql(port: number, sql: string, {user = USER, password = PASSWORD}: {user?: string; password?: string} = {}) {
   return run('psql', [`host=127.0.0.1 port=${port} user=${user} dbname=postgres`, '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
-    env: {...cleanEnv(), PGPASSWORD: password, PGCONNECT_TIMEOUT: '10'},
+    env: {...cleanEnv(), PGPASSWORD: password, PGCONNECT_TIMEOUT: '30'},
     timeoutMs: 30_000,
   })
 }
@@ -159,6 +160,15 @@ class WriteLoad {
     const lost = this.acknowledged.filter((id) => !present.has(id))
     expect(lost, 'acknowledged ids lost').toEqual([])
     expect(this.acknowledged.length).toBeGreaterThan(0)
+  }
+}
+
+/** The reader endpoint and every instance endpoint come to show as many rows of `table` as the cluster endpoint. */
+async function replicasCatchUp(report: ComputeReport, table: string): Promise<void> {
+  const count = async (port: number) => (await once<{n: string}>(port, `SELECT count(*) AS n FROM ${table}`)).rows[0]!.n
+  const total = await count(portOf(report, 'cluster'))
+  for (const e of report.endpoints.filter((x) => x.kind !== 'cluster')) {
+    await waitFor(async () => (await count(e.port)) === total, 20_000, `${total} rows of ${table} on the ${e.kind} endpoint ${e.instance ?? ''}`)
   }
 }
 
@@ -349,8 +359,10 @@ describe('failovers under a write load', () => {
         if (target) expect(now).toBe(target)
         writer = now
         writers.add(now)
-        // The cluster endpoint keeps its port across failovers.
+        // Endpoints keep their ports across failovers, an instance's too when its role changes.
         expect(portOf(r, 'cluster')).toBe(cluster)
+        const ready = await endpointsReady(local, 'pg3', 3)
+        expect(ready.endpoints.map((e) => `${e.kind}:${e.instance ?? ''}:${e.port}`)).toEqual(report.endpoints.map((e) => `${e.kind}:${e.instance ?? ''}:${e.port}`))
         await load.more(5, `after failover ${n + 1}`)
       }
     } finally {
@@ -360,6 +372,8 @@ describe('failovers under a write load', () => {
     // Each failover dropped the load's session on the old writer.
     expect(load.failures).toBeGreaterThan(0)
     await load.verify(cluster)
+    // The replicas follow the last writer.
+    await replicasCatchUp(report, 'load_failover')
   }, 170_000)
 })
 
@@ -399,6 +413,7 @@ describe('crashes under a write load', () => {
       await load.stop()
     }
     await load.verify(portOf(after, 'cluster'))
+    await replicasCatchUp(after, 'load_sigkill')
   }, 120_000)
 
   it('killing the writer instance fails over and loses no acknowledged row', async () => {
@@ -421,7 +436,9 @@ describe('crashes under a write load', () => {
       await load.stop()
     }
     expect(load.failures).toBeGreaterThan(0) // the writer's sessions were dropped
-    await load.verify(await clusterPort())
+    const after = await endpointsReady(local, 'crash', 2)
+    await load.verify(portOf(after, 'cluster'))
+    await replicasCatchUp(after, 'load_kill_writer')
   }, 120_000)
 })
 
