@@ -290,21 +290,29 @@ describe('SQL through the endpoints of an aurora-postgresql cluster', () => {
     expect((await once<{id: number}>(portOf(report, 'cluster'), 'SELECT id FROM t_ro ORDER BY id')).rows).toEqual([{id: 4}])
   })
 
-  // KNOWN BUG (it.fails: this turns red once fixed; then drop `.fails`). A replica is a PGlite
-  // on a private copy-on-write image, made read-only only by default_transaction_read_only,
-  // which a client overrides per transaction: BEGIN READ WRITE commits on the replica's image
-  // (never on the volume), so the replica diverges from the writer until its next reopen.
-  // PostgreSQL on a hot standby (and Aurora) refuse it: "cannot set transaction read-write
-  // mode during recovery" (25006).
-  it.fails('refuses BEGIN READ WRITE on a replica (25006)', async () => {
+  // A replica is a PGlite on a private copy-on-write image: were read-write mode granted, a
+  // commit there would never reach the volume and the replica would diverge. PostgreSQL on a hot
+  // standby (and Aurora) refuse it: "cannot set transaction read-write mode during recovery" (25006).
+  it('refuses read-write mode on a replica (25006)', async () => {
     await once(portOf(report, 'cluster'), 'CREATE TABLE t_rw (id int)')
     const port = portOf(report, 'instance', replicas[0])
     await waitFor(async () => (await once(port, "SELECT to_regclass('t_rw') IS NOT NULL AS ok")).rows[0]?.ok === true, 20_000, `t_rw on ${port}`)
     const c = client(port)
     await c.connect()
     try {
-      expect(await sqlState(c.query('BEGIN READ WRITE; INSERT INTO t_rw VALUES (1); COMMIT'))).toBe('25006')
+      for (const attempt of [
+        'BEGIN READ WRITE; INSERT INTO t_rw VALUES (1); COMMIT',
+        'START TRANSACTION READ WRITE',
+        'SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE',
+        "SELECT set_config('default_transaction_read_only', 'off', false)",
+        'RESET default_transaction_read_only',
+        "DO $$BEGIN EXECUTE 'SET default_transaction_read_only = off'; END$$",
+      ]) {
+        expect(await sqlState(c.query(attempt)), attempt).toBe('25006')
+      }
       expect((await c.query('SELECT id FROM t_rw')).rows).toEqual([])
+      // Reading the setting is fine.
+      expect((await c.query('SHOW default_transaction_read_only')).rows).toEqual([{default_transaction_read_only: 'on'}])
     } finally {
       await c.end().catch(() => undefined)
     }
