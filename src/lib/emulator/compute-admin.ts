@@ -1,9 +1,7 @@
-import type {PGlite} from '@electric-sql/pglite'
-
 import type {Clock} from './clock.js'
 import {dbInstanceNotFound, invalidDbInstanceState} from './control/faults.js'
 import type {ComputeTopology, ControlPlane} from './control/plane.js'
-import {ENGINE_BUILD, SqlInstance} from './engine/sql-instance.js'
+import {ENGINE_BUILD, SqlInstance, type SqlSession} from './engine/sql-instance.js'
 import {FatalError, isIdle, PostgresWireServer} from './engine/wire.js'
 import type {StorageAdmin} from './storage-admin.js'
 import type {Volume} from './storage/volume.js'
@@ -216,7 +214,7 @@ export class ComputeAdmin {
     )
   }
 
-  private databaseFor(c: ClusterCompute, endpoint: {kind: Endpoint['kind']; instance?: string}, session: object): Promise<PGlite> {
+  private databaseFor(c: ClusterCompute, endpoint: {kind: Endpoint['kind']; instance?: string}, session: object): Promise<SqlSession> {
     if (this.closing) return Promise.reject(notAccepting('the database system is shutting down'))
     const t = c.topology
     if (['stopped', 'stopping', 'starting'].includes(t.status)) {
@@ -240,7 +238,7 @@ export class ComputeAdmin {
     return choice === undefined ? this.writerDatabase(c) : this.replicaDatabase(c, choice)
   }
 
-  private async writerDatabase(c: ClusterCompute): Promise<PGlite> {
+  private async writerDatabase(c: ClusterCompute): Promise<SqlSession> {
     const t = c.topology
     const writer = t.members.find((m) => m.isWriter && SERVING.has(m.status))
     if (!writer || t.status === 'deleting') throw notAccepting(`the database system is starting up: cluster ${t.id} has no available writer`)
@@ -318,7 +316,7 @@ export class ComputeAdmin {
     return template
   }
 
-  private async replicaDatabase(c: ClusterCompute, id: string): Promise<PGlite> {
+  private async replicaDatabase(c: ClusterCompute, id: string): Promise<SqlSession> {
     // A replica shows what the writer made: the volume must have been initialised by one first.
     if (c.writer) await c.writer.engine.ready.catch(() => undefined)
     await this.imageOf(c)

@@ -1,13 +1,24 @@
 import {readFileSync} from 'node:fs'
-
-import {PGlite} from '@electric-sql/pglite'
+import {Worker} from 'node:worker_threads'
 
 import {VolumeFileSystem} from '../storage/file-view.js'
 import type {Volume} from '../storage/volume.js'
+import type {EngineCall, EngineReply} from './engine-worker.js'
+import {BRIDGE_BYTES, BridgeServer} from './fs-bridge.js'
 import {VolumeBackedFilesystem} from './volume-fs.js'
 
 /** The PGlite build: a template image made by one build is not opened by another. */
 export const ENGINE_BUILD = `pglite-${(JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve('@electric-sql/pglite')), 'utf8')) as {version: string}).version}`
+
+/** What the wire front needs of a PostgreSQL session: PGlite in process, or one in a worker. */
+export interface SqlSession {
+  readonly waitReady: Promise<void>
+  runExclusive<T>(fn: () => Promise<T>): Promise<T>
+  execProtocolRaw(message: Uint8Array, options?: {syncToFs?: boolean}): Promise<Uint8Array>
+  syncToFs(): Promise<void>
+  query<T>(sql: string): Promise<{rows: T[]}>
+  exec(sql: string): Promise<unknown>
+}
 
 export interface SqlInstanceOptions {
   /** Called with the LSN and time of each commit the writer makes durable. */
@@ -15,9 +26,68 @@ export interface SqlInstanceOptions {
   now?: () => number
 }
 
+/** A PostgreSQL running in a worker thread, called over messages; calls run one at a time. */
+class WorkerSession implements SqlSession {
+  readonly waitReady = Promise.resolve()
+  private nextId = 1
+  private readonly pending = new Map<number, {resolve: (value: unknown) => void; reject: (error: Error) => void}>()
+  private queue: Promise<unknown> = Promise.resolve()
+  private failure: Error | undefined
+
+  constructor(private readonly worker: Worker) {}
+
+  call<T>(method: EngineCall['method'], args: unknown[] = []): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure)
+    const id = this.nextId++
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, {resolve: resolve as (value: unknown) => void, reject})
+      this.worker.postMessage({id, method, args} satisfies EngineCall)
+    })
+  }
+
+  settle(reply: {id: number; result?: unknown; error?: {message: string; code?: string}}): void {
+    const waiting = this.pending.get(reply.id)
+    if (!waiting) return
+    this.pending.delete(reply.id)
+    if (reply.error) waiting.reject(Object.assign(new Error(reply.error.message), {code: reply.error.code}))
+    else waiting.resolve(reply.result)
+  }
+
+  /** The worker is gone: every call in flight and every later one fails. */
+  fail(error: Error): void {
+    this.failure ??= error
+    for (const waiting of this.pending.values()) waiting.reject(error)
+    this.pending.clear()
+  }
+
+  runExclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn)
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  execProtocolRaw(message: Uint8Array): Promise<Uint8Array> {
+    return this.call('execProtocolRaw', [message])
+  }
+
+  syncToFs(): Promise<void> {
+    return this.call('syncToFs')
+  }
+
+  query<T>(sql: string): Promise<{rows: T[]}> {
+    return this.call('query', [sql])
+  }
+
+  exec(sql: string): Promise<unknown> {
+    return this.call('exec', [sql])
+  }
+}
+
 /**
- * One instance's PostgreSQL: PGlite on a cluster volume. The writer opens the volume
- * itself read-write; a replica opens a copy-on-write image of it at a read-point, where
+ * One instance's PostgreSQL: PGlite on a cluster volume, in a worker thread of its own so
+ * a long query stalls neither the API nor other instances; its file calls reach the volume
+ * through a synchronous bridge (fs-bridge.ts). The writer opens the volume itself
+ * read-write; a replica opens a copy-on-write image of it at a read-point, where
  * PostgreSQL's crash recovery may write without touching the shared volume (the image
  * pins its read-point against garbage collection until the replica lets it go).
  *
@@ -27,12 +97,14 @@ export interface SqlInstanceOptions {
  */
 export class SqlInstance {
   /** Resolves when PostgreSQL accepts queries. */
-  readonly ready: Promise<PGlite>
+  readonly ready: Promise<SqlSession>
   /** The LSN this instance sees: VDL at opening for a replica; the writer follows VDL. */
   readonly readPoint: number
   private readonly fs: VolumeBackedFilesystem
   private readonly release: () => void
-  private db: PGlite | undefined
+  private readonly worker: Worker
+  private readonly session: WorkerSession
+  private opened = false
   private stopped = false
 
   private constructor(view: VolumeFileSystem, readPoint: number, release: () => void, options: SqlInstanceOptions) {
@@ -40,9 +112,25 @@ export class SqlInstance {
     this.fs = new VolumeBackedFilesystem(view, options.onCommit && ((lsn) => options.onCommit!(lsn, now())))
     this.readPoint = readPoint
     this.release = release
-    this.ready = PGlite.create({fs: this.fs}).then((db) => {
-      this.db = db
-      return db
+    const buffer = new SharedArrayBuffer(BRIDGE_BYTES)
+    const bridge = new BridgeServer(buffer, this.fs)
+    this.worker = new Worker(new URL('engine-worker.js', import.meta.url), {workerData: {buffer}})
+    this.session = new WorkerSession(this.worker)
+    this.ready = new Promise<SqlSession>((resolve, reject) => {
+      this.worker.on('message', (reply: EngineReply) => {
+        if ('fs' in reply) void bridge.serve()
+        else if ('id' in reply) this.session.settle(reply as {id: number})
+        else if ('ready' in reply) {
+          this.opened = true
+          resolve(this.session)
+        } else reject(new Error(reply.failed))
+      })
+      const gone = (error: Error) => {
+        this.session.fail(error)
+        reject(error)
+      }
+      this.worker.on('error', gone)
+      this.worker.on('exit', (code) => gone(new Error(`the engine stopped (exit ${code})`)))
     })
     this.ready.catch(() => this.release())
   }
@@ -59,24 +147,21 @@ export class SqlInstance {
   }
 
   /** The open database, once ready and until closed. */
-  get database(): PGlite | undefined {
-    return this.stopped ? undefined : this.db
+  get database(): SqlSession | undefined {
+    return this.stopped || !this.opened ? undefined : this.session
   }
 
   /**
-   * Stops this instance. `crash` fences it first, synchronously, so nothing it still holds
-   * in memory reaches the volume (a writer that lost its role must not write after the new one).
+   * Stops this instance. `crash` fences it first, synchronously, and kills its thread, so
+   * nothing it still holds in memory reaches the volume (a writer that lost its role must
+   * not write after the new one); otherwise PostgreSQL shuts down cleanly first.
    */
   async close(options: {crash?: boolean} = {}): Promise<void> {
     if (this.stopped) return
     this.stopped = true
     if (options.crash) this.fs.fence()
-    try {
-      const db = await this.ready
-      await db.close()
-    } catch {
-      // A fenced PGlite fails its shutdown checkpoint, and a failed open has nothing to close.
-    }
+    else if (this.opened) await this.session.call('close').catch(() => undefined)
+    await this.worker.terminate()
     this.release()
   }
 

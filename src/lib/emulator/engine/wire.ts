@@ -1,8 +1,8 @@
 import {randomBytes, randomInt} from 'node:crypto'
 import {createServer, type Server, type Socket} from 'node:net'
 
-import type {PGlite} from '@electric-sql/pglite'
 
+import type {SqlSession} from './sql-instance.js'
 import {ScramError, ScramExchange, scramKeys, type ScramKeys} from './scram.js'
 import {
   authenticationOk,
@@ -29,7 +29,7 @@ import {
 } from './wire-messages.js'
 
 /**
- * A PostgreSQL wire-protocol front for a PGlite database: `psql` and any other v3
+ * A PostgreSQL wire-protocol front for a PGlite database (in process or in a worker): `psql` and any other v3
  * client connect to a loopback port, authenticate with SCRAM-SHA-256 against the
  * cluster's master user and password (as Aurora does), and their protocol messages are
  * then executed by PGlite, which answers with its own backend bytes.
@@ -48,9 +48,8 @@ import {
  * default_transaction_read_only is put back per endpoint at the start of each turn, and
  * read-only endpoints refuse requests for read-write mode (25006), as a hot standby does.
  *
- * Limits: PGlite runs a query synchronously on this thread, so nothing (not even
- * `dropConnections`) happens until a running statement ends, and a CancelRequest cannot
- * stop it; COPY … FROM STDIN is refused (it aborts PGlite); no TLS (SSLRequest → 'N').
+ * Limits: a CancelRequest cannot stop a running statement (PGlite has no way to);
+ * COPY … FROM STDIN is refused (it aborts PGlite); no TLS (SSLRequest → 'N').
  */
 
 export interface WireOptions {
@@ -69,7 +68,7 @@ export interface WireOptions {
    * The PGlite to serve (the current writer after a failover, a replica's newest image);
    * asked at each turn between transactions. Throw a FatalError to refuse the session.
    */
-  database: (session: object) => PGlite | Promise<PGlite>
+  database: (session: object) => SqlSession | Promise<SqlSession>
   /** Reader endpoints: every session starts with default_transaction_read_only = on. */
   readOnly?: boolean
   /** Database names a client may ask for (default: postgres). All map to the one PGlite database. */
@@ -111,9 +110,9 @@ class DatabaseTurns {
   }
 }
 
-const turnsByDatabase = new WeakMap<PGlite, DatabaseTurns>()
+const turnsByDatabase = new WeakMap<SqlSession, DatabaseTurns>()
 
-function turnsFor(db: PGlite): DatabaseTurns {
+function turnsFor(db: SqlSession): DatabaseTurns {
   let turns = turnsByDatabase.get(db)
   if (turns === undefined) {
     turns = new DatabaseTurns()
@@ -123,7 +122,7 @@ function turnsFor(db: PGlite): DatabaseTurns {
 }
 
 /** Whether no client holds a turn on `db` (it can be closed without cutting a transaction short). */
-export function isIdle(db: PGlite): boolean {
+export function isIdle(db: SqlSession): boolean {
   return turnsByDatabase.get(db)?.owner === undefined
 }
 
@@ -167,7 +166,7 @@ class Connection {
   private user = ''
   private parameters = new Map<string, string>()
   private scram: ScramExchange | undefined
-  private db: PGlite | undefined
+  private db: SqlSession | undefined
   private turns: DatabaseTurns | undefined
   private ownsTurn = false
   private status: TransactionStatus = 'I'
@@ -402,7 +401,7 @@ class Connection {
     return true
   }
 
-  /** PGlite is idle when a turn starts: put default_transaction_read_only the way this endpoint wants. */
+  /** SqlSession is idle when a turn starts: put default_transaction_read_only the way this endpoint wants. */
   private async applyReadOnly(): Promise<void> {
     const wanted = this.options.readOnly ?? false
     const turns = this.turns!
@@ -449,7 +448,7 @@ class Connection {
     return response
   }
 
-  /** After the socket closed: end what the client left half way on PGlite, give the turn back. */
+  /** After the socket closed: end what the client left half way on SqlSession, give the turn back. */
   private async cleanUp(): Promise<void> {
     if (this.cleanedUp || this.busy) return
     this.cleanedUp = true
@@ -461,7 +460,7 @@ class Connection {
       }
       if (this.status !== 'I') await this.execute(ROLLBACK)
     } catch {
-      // PGlite itself failed; the next client will see it.
+      // SqlSession itself failed; the next client will see it.
     } finally {
       this.ownsTurn = false
       this.turns!.release(this)
@@ -469,7 +468,7 @@ class Connection {
   }
 }
 
-async function serverParameters(db: PGlite): Promise<[string, string][]> {
+async function serverParameters(db: SqlSession): Promise<[string, string][]> {
   const names = [
     'server_version',
     'server_encoding',

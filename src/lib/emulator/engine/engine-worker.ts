@@ -1,0 +1,69 @@
+/**
+ * An instance's PostgreSQL in its own thread: PGlite on a file system bridged to the
+ * volume in the main thread (fs-bridge.ts). The main thread sends calls
+ * ({id, method, args}) and gets {id, result} or {id, error} back; `{fs: true}` messages
+ * from here wake it to answer a file call.
+ */
+import {parentPort, workerData} from 'node:worker_threads'
+
+import {PGlite} from '@electric-sql/pglite'
+
+import {BridgedFilesystem} from './fs-bridge.js'
+
+export interface EngineCall {
+  id: number
+  method: 'execProtocolRaw' | 'syncToFs' | 'query' | 'exec' | 'close'
+  args: unknown[]
+}
+
+export type EngineReply =
+  | {id: number; result: unknown}
+  | {id: number; error: {message: string; code?: string}}
+  | {ready: true}
+  | {failed: string}
+  | {fs: true}
+
+const port = parentPort!
+const {buffer} = workerData as {buffer: SharedArrayBuffer}
+const fs = new BridgedFilesystem(buffer, () => port.postMessage({fs: true} satisfies EngineReply))
+
+async function main(): Promise<void> {
+  let db: PGlite
+  try {
+    db = await PGlite.create({fs})
+  } catch (error) {
+    port.postMessage({failed: (error as Error).message} satisfies EngineReply)
+    return
+  }
+  port.on('message', (call: EngineCall) => {
+    void (async () => {
+      try {
+        let result: unknown
+        switch (call.method) {
+          case 'execProtocolRaw':
+            result = await db.execProtocolRaw(call.args[0] as Uint8Array, {syncToFs: false})
+            break
+          case 'syncToFs':
+            await db.syncToFs()
+            break
+          case 'query':
+            result = {rows: (await db.query(call.args[0] as string)).rows}
+            break
+          case 'exec':
+            await db.exec(call.args[0] as string)
+            break
+          case 'close':
+            await db.close()
+            break
+        }
+        const transfer = result instanceof Uint8Array ? [result.buffer as ArrayBuffer] : []
+        port.postMessage({id: call.id, result} satisfies EngineReply, transfer)
+      } catch (error) {
+        port.postMessage({id: call.id, error: {message: (error as Error).message, code: (error as {code?: string}).code}} satisfies EngineReply)
+      }
+    })()
+  })
+  port.postMessage({ready: true} satisfies EngineReply)
+}
+
+void main()
