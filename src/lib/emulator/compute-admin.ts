@@ -6,8 +6,12 @@ import {FatalError, isIdle, PostgresWireServer} from './engine/wire.js'
 import type {StorageAdmin} from './storage-admin.js'
 import type {Volume} from './storage/volume.js'
 
-/** A replica reopens at a newer read-point at most this often: each reopen costs about 0.3 s of this thread. */
-export const REPLICA_REFRESH_MS = 500
+/**
+ * A replica starts re-opening at a newer read-point this long after its last re-open finished
+ * (one at a time; each takes about 0.3 s of its own thread), so a replica keeps at most one
+ * core busy while the writer commits.
+ */
+export const REPLICA_REFRESH_MS = 100
 /** A replica no session has used for this long stops following the writer and frees its memory. */
 const REPLICA_IDLE_MS = 60_000
 const COMMITS_KEPT = 20_000
@@ -350,6 +354,7 @@ export class ComputeAdmin {
     r.next = next
     next.ready.then(
       () => {
+        r.lastOpened = this.clock.now()
         if (r.next !== next) return
         r.next = undefined
         if (c.replicas.get(id) !== r || next.closed) {
@@ -365,6 +370,7 @@ export class ComputeAdmin {
         c.retired.push(current)
       },
       (error: unknown) => {
+        r.lastOpened = this.clock.now()
         if (r.next === next) r.next = undefined
         this.log(`replica ${id} of ${c.topology.id} failed to reopen: ${(error as Error).message}`)
       },

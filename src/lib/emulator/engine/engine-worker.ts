@@ -1,14 +1,16 @@
 /**
  * An instance's PostgreSQL in its own thread: PGlite on a file system bridged to the
- * volume in the main thread (fs-bridge.ts). The main thread sends calls
- * ({id, method, args}) and gets {id, result} or {id, error} back; `{fs: true}` messages
- * from here wake it to answer a file call.
+ * volume in the main thread (fs-bridge.ts). A worker is started ahead of need (loading
+ * PGlite takes a while); `{open: buffer}` gives it its bridge and it opens PostgreSQL.
+ * The main thread then sends calls ({id, method, args}) and gets {id, result} or
+ * {id, error} back; `{fs: true}` messages from here wake it to answer a file call.
  */
-import {parentPort, workerData} from 'node:worker_threads'
+import {parentPort} from 'node:worker_threads'
 
 import {PGlite} from '@electric-sql/pglite'
 
 import {BridgedFilesystem} from './fs-bridge.js'
+import {lastReadyForQuery} from './wire-messages.js'
 
 export interface EngineCall {
   id: number
@@ -24,10 +26,9 @@ export type EngineReply =
   | {fs: true}
 
 const port = parentPort!
-const {buffer} = workerData as {buffer: SharedArrayBuffer}
-const fs = new BridgedFilesystem(buffer, () => port.postMessage({fs: true} satisfies EngineReply))
 
-async function main(): Promise<void> {
+async function open(buffer: SharedArrayBuffer): Promise<void> {
+  const fs = new BridgedFilesystem(buffer, () => port.postMessage({fs: true} satisfies EngineReply))
   let db: PGlite
   try {
     db = await PGlite.create({fs})
@@ -40,9 +41,14 @@ async function main(): Promise<void> {
       try {
         let result: unknown
         switch (call.method) {
-          case 'execProtocolRaw':
-            result = await db.execProtocolRaw(call.args[0] as Uint8Array, {syncToFs: false})
+          case 'execProtocolRaw': {
+            // A response that ends a cycle (ReadyForQuery) is made durable before it is returned,
+            // saving the caller a separate sync call.
+            const response = await db.execProtocolRaw(call.args[0] as Uint8Array, {syncToFs: false})
+            if (lastReadyForQuery(response) !== undefined) await db.syncToFs()
+            result = response
             break
+          }
           case 'syncToFs':
             await db.syncToFs()
             break
@@ -66,4 +72,4 @@ async function main(): Promise<void> {
   port.postMessage({ready: true} satisfies EngineReply)
 }
 
-void main()
+port.once('message', (message: {open: SharedArrayBuffer}) => void open(message.open))

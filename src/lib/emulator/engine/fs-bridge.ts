@@ -82,11 +82,17 @@ export class BridgeServer {
   async serve(): Promise<void> {
     const s = this.shared
     if (Atomics.load(s.control, STATE) !== REQUEST) return
-    const [op, args] = s.readHeader<[string, unknown[]]>()
+    const [op, args, writes] = s.readHeader<[string, unknown[], [number, number, number][]]>()
     let result: unknown = null
     let dataLength = 0
     let errno = 0
     try {
+      // Writes the worker queued since its last call come first, in order, from the data area.
+      let at = 0
+      for (const [fd, length, position] of writes) {
+        this.target.write(fd, s.data.slice(at, at + length), 0, length, position)
+        at += length
+      }
       switch (op) {
         case 'read': {
           const [fd, length, position] = args as number[]
@@ -94,18 +100,15 @@ export class BridgeServer {
           result = dataLength
           break
         }
-        case 'write': {
-          const [fd, length, position] = args as number[]
-          result = this.target.write(fd, s.data.slice(0, length), 0, length, position)
-          break
-        }
         case 'writeFile': {
           const [path, length] = args as [string, number]
-          this.target.writeFile(path, s.data.slice(0, length))
+          this.target.writeFile(path, s.data.slice(at, at + length))
           break
         }
         case 'syncToFs':
           await this.target.syncToFs()
+          break
+        case 'flush':
           break
         default: {
           const method = (this.target as unknown as Record<string, (...a: unknown[]) => unknown>)[op]
@@ -129,6 +132,17 @@ export class BridgeServer {
 /** The worker's end: a PGlite file system whose every call is answered by the main thread. */
 export class BridgedFilesystem extends BaseFilesystem {
   private readonly shared: Shared
+  /**
+   * Writes go with the next call instead of each making a round trip: PostgreSQL's writes
+   * need no answer until the sync that commits them (an error then fails that commit).
+   */
+  private readonly queued: [number, number, number][] = []
+  private queuedBytes = 0
+  /**
+   * lstat answers (or their errno) since the last change: only this engine changes its file
+   * tree, and PostgreSQL's start-up stats the same paths a thousand times.
+   */
+  private readonly stats = new Map<string, FsStats | number>()
 
   constructor(buffer: SharedArrayBuffer, private readonly wake: () => void) {
     super()
@@ -137,8 +151,13 @@ export class BridgedFilesystem extends BaseFilesystem {
 
   private call<T>(op: string, args: unknown[], bytes?: Uint8Array): T {
     const s = this.shared
-    if (bytes) s.data.set(bytes)
-    s.writeHeader([op, args])
+    if (bytes) {
+      if (this.queuedBytes + bytes.length > DATA_BYTES) this.flush()
+      s.data.set(bytes, this.queuedBytes)
+    }
+    s.writeHeader([op, args, this.queued])
+    this.queued.length = 0
+    this.queuedBytes = 0
     Atomics.store(s.control, STATE, REQUEST)
     this.wake()
     Atomics.wait(s.control, STATE, REQUEST)
@@ -153,7 +172,13 @@ export class BridgedFilesystem extends BaseFilesystem {
     this.call('syncToFs', [])
   }
 
+  /** Sends the queued writes on their own. */
+  private flush(): void {
+    if (this.queued.length > 0) this.call('flush', [])
+  }
+
   chmod(path: string, mode: number): void {
+    this.changed()
     this.call('chmod', [path, mode])
   }
 
@@ -166,14 +191,32 @@ export class BridgedFilesystem extends BaseFilesystem {
   }
 
   lstat(path: string): FsStats {
-    return this.call('lstat', [path])
+    const known = this.stats.get(path)
+    if (typeof known === 'number') throw Object.assign(new Error(`lstat ${path}`), {code: known})
+    if (known) return known
+    try {
+      const stats = this.call<FsStats>('lstat', [path])
+      this.stats.set(path, stats)
+      return stats
+    } catch (error) {
+      this.stats.set(path, (error as {code: number}).code)
+      throw error
+    }
+  }
+
+  /** A change to the tree or a file's size or times: forget every lstat answer. */
+  private changed(): void {
+    this.stats.clear()
   }
 
   mkdir(path: string, options?: {recursive?: boolean; mode?: number}): void {
+    this.changed()
     this.call('mkdir', [path, options])
   }
 
   open(path: string, flags?: string): number {
+    // Opening may create the file.
+    if (flags !== undefined && flags !== 'r') this.changed()
     return this.call('open', flags === undefined ? [path] : [path, flags])
   }
 
@@ -193,26 +236,32 @@ export class BridgedFilesystem extends BaseFilesystem {
   }
 
   rename(oldPath: string, newPath: string): void {
+    this.changed()
     this.call('rename', [oldPath, newPath])
   }
 
   rmdir(path: string): void {
+    this.changed()
     this.call('rmdir', [path])
   }
 
   truncate(path: string, len: number): void {
+    this.changed()
     this.call('truncate', [path, len])
   }
 
   unlink(path: string): void {
+    this.changed()
     this.call('unlink', [path])
   }
 
   utimes(path: string, atime: number, mtime: number): void {
+    this.changed()
     this.call('utimes', [path, atime, mtime])
   }
 
   writeFile(path: string, data: string | Uint8Array): void {
+    this.changed()
     const bytes = typeof data === 'string' ? encoder.encode(data) : data
     if (bytes.length <= DATA_BYTES) {
       this.call('writeFile', [path, bytes.length], bytes)
@@ -231,11 +280,15 @@ export class BridgedFilesystem extends BaseFilesystem {
   /** PGlite hands over the WASM heap's ArrayBuffer here, not a Uint8Array. */
   write(fd: number, buffer: Uint8Array | ArrayBuffer, offset: number, length: number, position: number): number {
     const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer)
-    let done = 0
-    while (done < length) {
+    this.changed()
+    for (let done = 0; done < length; ) {
       const take = Math.min(length - done, DATA_BYTES)
-      done += this.call<number>('write', [fd, take, position + done], bytes.subarray(offset + done, offset + done + take))
+      if (this.queuedBytes + take > DATA_BYTES) this.flush()
+      this.shared.data.set(bytes.subarray(offset + done, offset + done + take), this.queuedBytes)
+      this.queued.push([fd, take, position + done])
+      this.queuedBytes += take
+      done += take
     }
-    return done
+    return length
   }
 }

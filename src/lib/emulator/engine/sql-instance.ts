@@ -6,6 +6,7 @@ import type {Volume} from '../storage/volume.js'
 import type {EngineCall, EngineReply} from './engine-worker.js'
 import {BRIDGE_BYTES, BridgeServer} from './fs-bridge.js'
 import {VolumeBackedFilesystem} from './volume-fs.js'
+import {lastReadyForQuery} from './wire-messages.js'
 
 /** The PGlite build: a template image made by one build is not opened by another. */
 export const ENGINE_BUILD = `pglite-${(JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve('@electric-sql/pglite')), 'utf8')) as {version: string}).version}`
@@ -26,6 +27,22 @@ export interface SqlInstanceOptions {
   now?: () => number
 }
 
+const WORKER_URL = new URL('engine-worker.js', import.meta.url)
+/** A worker started ahead of need, with PGlite loaded: opening an engine skips that part. */
+let spare: Worker | undefined
+
+function takeWorker(): Worker {
+  const worker = spare ?? new Worker(WORKER_URL)
+  worker.ref()
+  spare = new Worker(WORKER_URL)
+  // A spare must not keep the process alive, and one that dies is simply replaced.
+  spare.unref()
+  spare.once('exit', function forget(this: Worker) {
+    if (spare === this) spare = undefined
+  })
+  return worker
+}
+
 /** A PostgreSQL running in a worker thread, called over messages; calls run one at a time. */
 class WorkerSession implements SqlSession {
   readonly waitReady = Promise.resolve()
@@ -33,6 +50,8 @@ class WorkerSession implements SqlSession {
   private readonly pending = new Map<number, {resolve: (value: unknown) => void; reject: (error: Error) => void}>()
   private queue: Promise<unknown> = Promise.resolve()
   private failure: Error | undefined
+  /** The last exec ended a cycle, and the worker made it durable already. */
+  private synced = false
 
   constructor(private readonly worker: Worker) {}
 
@@ -66,11 +85,15 @@ class WorkerSession implements SqlSession {
     return run
   }
 
-  execProtocolRaw(message: Uint8Array): Promise<Uint8Array> {
-    return this.call('execProtocolRaw', [message])
+  /** The worker syncs before answering when the response ends with ReadyForQuery. */
+  async execProtocolRaw(message: Uint8Array): Promise<Uint8Array> {
+    const response = await this.call<Uint8Array>('execProtocolRaw', [message])
+    this.synced = lastReadyForQuery(response) !== undefined
+    return response
   }
 
   syncToFs(): Promise<void> {
+    if (this.synced) return Promise.resolve()
     return this.call('syncToFs')
   }
 
@@ -114,7 +137,7 @@ export class SqlInstance {
     this.release = release
     const buffer = new SharedArrayBuffer(BRIDGE_BYTES)
     const bridge = new BridgeServer(buffer, this.fs)
-    this.worker = new Worker(new URL('engine-worker.js', import.meta.url), {workerData: {buffer}})
+    this.worker = takeWorker()
     this.session = new WorkerSession(this.worker)
     this.ready = new Promise<SqlSession>((resolve, reject) => {
       this.worker.on('message', (reply: EngineReply) => {
@@ -131,6 +154,7 @@ export class SqlInstance {
       }
       this.worker.on('error', gone)
       this.worker.on('exit', (code) => gone(new Error(`the engine stopped (exit ${code})`)))
+      this.worker.postMessage({open: buffer})
     })
     this.ready.catch(() => this.release())
   }

@@ -426,11 +426,25 @@ class Connection {
       return
     }
     if (!(await this.takeTurn()) || this.phase === 'closed') return
-    const sql = sqlOf(packet)
-    if (sql !== undefined && copiesFromStdin(sql)) packet = withSql(packet, NO_COPY_FROM_STDIN)
-    else if (sql !== undefined && this.options.readOnly && leavesReadOnly(sql)) packet = withSql(packet, NO_READ_WRITE)
-    const response = await this.execute(packet)
+    // What the client has already sent goes to PGlite in one call (an extended-protocol
+    // query is five messages), up to a Terminate, which is handled on its own.
+    const batch = [this.guarded(packet)]
+    while (this.buffer.length > 0 && this.buffer[0] !== 0x58) {
+      const next = this.nextMessage()
+      if (next === undefined) break
+      batch.push(this.guarded(next))
+    }
+    const response = await this.execute(batch.length === 1 ? batch[0] : Buffer.concat(batch))
     this.write(response)
+  }
+
+  /** The message with SQL that PGlite must not run replaced by a statement raising the right error. */
+  private guarded(packet: Buffer): Buffer {
+    const sql = sqlOf(packet)
+    if (sql === undefined) return packet
+    if (copiesFromStdin(sql)) return withSql(packet, NO_COPY_FROM_STDIN)
+    if (this.options.readOnly && leavesReadOnly(sql)) return withSql(packet, NO_READ_WRITE)
+    return packet
   }
 
   /** Runs one frontend message on PGlite; a response with ReadyForQuery is made durable first. */
