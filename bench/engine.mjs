@@ -76,7 +76,7 @@ async function createCluster(local, id) {
 }
 
 async function compute(local, id) {
-  const response = await fetch(`${local.endpoint}/_auroractl/compute?cluster=${id}`)
+  const response = await globalThis.fetch(`${local.endpoint}/_auroractl/compute?cluster=${id}`)
   if (!response.ok) throw new Error(`compute report for ${id}: HTTP ${response.status}`)
   return response.json()
 }
