@@ -193,6 +193,26 @@ async function benchLag(local) {
       else next = now()
     }
   })()
+  // The RDS API while SQL runs: DescribeDBClusters every 100 ms, quiet first, then under the load.
+  const rds = await rdsClient(local.endpoint)
+  const {DescribeDBClustersCommand} = await import('@aws-sdk/client-rds')
+  const describeOnce = async () => {
+    const sent = now()
+    await rds.send(new DescribeDBClustersCommand({DBClusterIdentifier: 'lag1'}))
+    return now() - sent
+  }
+  const apiQuiet = []
+  for (let i = 0; i < 30; i++) {
+    apiQuiet.push(await describeOnce())
+    await sleep(20)
+  }
+  const apiLoaded = []
+  const apiLoop = (async () => {
+    while (writing) {
+      apiLoaded.push(await describeOnce())
+      await sleep(100)
+    }
+  })()
   const started = now()
   const interval = 1000 / LAG_RATE
   const writeLatency = []
@@ -213,6 +233,8 @@ async function benchLag(local) {
   const planned = total
   total = written
   writing = false
+  await apiLoop
+  rds.destroy()
   stopPollingAt = now() + 5000
   await pollLoop
   const daemon = (await compute(local, 'lag1')).replicaLag
@@ -254,6 +276,7 @@ async function benchLag(local) {
     pollErrors: pollErrors.length,
     daemonReplicaLagMs: {samplesBefore: before.samples, samples: daemon.samples, p50: daemon.p50Ms, p99: daemon.p99Ms, max: daemon.maxMs},
     clientLagMs: {...pct(clientLag.filter((x) => x !== undefined)), unseenWithin5s: unseen},
+    apiDescribeMs: {quiet: pct(apiQuiet), underSqlLoad: pct(apiLoaded)},
     timeline,
   }
 }
