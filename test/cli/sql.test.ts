@@ -135,5 +135,9 @@ describe('SQL through the CLI on the local emulator', () => {
     expect((await run(['local', 'fault', 'heal', '--all'])).code).toBe(0)
     const missing = await run(['local', 'kill-instance', 'no-such-instance'])
     expect(missing.code).toBe(3)
+    // Raw storage records would corrupt a volume that holds a database.
+    const raw = await run(['local', 'volume', 'write', 'sq', '--records', '5'])
+    expect(raw.code).toBe(4)
+    expect(raw.stderr).toMatch(/InvalidDBClusterStateFault: The volume of sq holds a database/)
   })
 })
