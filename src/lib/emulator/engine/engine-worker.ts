@@ -3,7 +3,8 @@
  * volume in the main thread (fs-bridge.ts). A worker is started ahead of need (loading
  * PGlite takes a while); `{open: buffer}` gives it its bridge and it opens PostgreSQL.
  * The main thread then sends calls ({id, method, args}) and gets {id, result} or
- * {id, error} back; `{fs: true}` messages from here wake it to answer a file call.
+ * {id, error} back; `{fs: true}` messages from here wake it to answer a file call, and
+ * `{commit}` messages carry commits, which it makes durable before the replies that follow.
  */
 import {parentPort} from 'node:worker_threads'
 
@@ -24,11 +25,16 @@ export type EngineReply =
   | {ready: true}
   | {failed: string}
   | {fs: true}
+  | {commit: {writes: [number, number, number][]; bytes: Uint8Array}}
 
 const port = parentPort!
 
 async function open(buffer: SharedArrayBuffer): Promise<void> {
-  const fs = new BridgedFilesystem(buffer, () => port.postMessage({fs: true} satisfies EngineReply))
+  const fs = new BridgedFilesystem(
+    buffer,
+    () => port.postMessage({fs: true} satisfies EngineReply),
+    (commit) => port.postMessage({commit} satisfies EngineReply, [commit.bytes.buffer as ArrayBuffer]),
+  )
   let db: PGlite
   try {
     db = await PGlite.create({fs})

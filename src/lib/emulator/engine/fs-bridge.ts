@@ -41,7 +41,8 @@ export interface BridgeTarget {
   utimes(path: string, atime: number, mtime: number): void
   writeFile(path: string, data: string | Uint8Array): void
   write(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number
-  syncToFs(): Promise<void>
+  /** Commits what changed, durable when it returns. */
+  commit(): void
 }
 
 const encoder = new TextEncoder()
@@ -78,8 +79,27 @@ export class BridgeServer {
     this.shared = new Shared(buffer)
   }
 
+  /**
+   * Applies the writes of a commit the worker sent without waiting, then commits (the
+   * worker's messages arrive in order, so this happens before its reply to the call that
+   * made the commit is seen). Returns the failure, if the commit was refused.
+   */
+  commit(writes: [number, number, number][], bytes: Uint8Array): Error | undefined {
+    try {
+      let at = 0
+      for (const [fd, length, position] of writes) {
+        this.target.write(fd, bytes.subarray(at, at + length), 0, length, position)
+        at += length
+      }
+      this.target.commit()
+      return undefined
+    } catch (error) {
+      return error as Error
+    }
+  }
+
   /** Answers the pending call, if any (the worker posts a message after each request). */
-  async serve(): Promise<void> {
+  serve(): void {
     const s = this.shared
     if (Atomics.load(s.control, STATE) !== REQUEST) return
     const [op, args, writes] = s.readHeader<[string, unknown[], [number, number, number][]]>()
@@ -105,9 +125,6 @@ export class BridgeServer {
           this.target.writeFile(path, s.data.slice(at, at + length))
           break
         }
-        case 'syncToFs':
-          await this.target.syncToFs()
-          break
         case 'flush':
           break
         default: {
@@ -144,7 +161,18 @@ export class BridgedFilesystem extends BaseFilesystem {
    */
   private readonly stats = new Map<string, FsStats | number>()
 
-  constructor(buffer: SharedArrayBuffer, private readonly wake: () => void) {
+  /** Something changed since the last commit. */
+  private dirty = false
+
+  /**
+   * `wake` asks the main thread to answer a call; `send` hands it a commit (queued writes
+   * and their bytes) that needs no answer here.
+   */
+  constructor(
+    buffer: SharedArrayBuffer,
+    private readonly wake: () => void,
+    private readonly send: (commit: {writes: [number, number, number][]; bytes: Uint8Array}) => void,
+  ) {
     super()
     this.shared = new Shared(buffer)
   }
@@ -168,8 +196,16 @@ export class BridgedFilesystem extends BaseFilesystem {
     return result
   }
 
+  /**
+   * A commit is sent, not awaited: the main thread makes it durable before it passes on
+   * the reply that follows it, which is when a client learns of the commit.
+   */
   override async syncToFs(): Promise<void> {
-    this.call('syncToFs', [])
+    if (!this.dirty) return
+    const bytes = this.shared.data.slice(0, this.queuedBytes)
+    this.send({writes: this.queued.splice(0), bytes})
+    this.queuedBytes = 0
+    this.dirty = false
   }
 
   /** Sends the queued writes on their own. */
@@ -207,6 +243,7 @@ export class BridgedFilesystem extends BaseFilesystem {
   /** A change to the tree or a file's size or times: forget every lstat answer. */
   private changed(): void {
     this.stats.clear()
+    this.dirty = true
   }
 
   mkdir(path: string, options?: {recursive?: boolean; mode?: number}): void {

@@ -50,6 +50,8 @@ class WorkerSession implements SqlSession {
   private readonly pending = new Map<number, {resolve: (value: unknown) => void; reject: (error: Error) => void}>()
   private queue: Promise<unknown> = Promise.resolve()
   private failure: Error | undefined
+  /** A commit refused since the last reply: the reply that follows it fails. */
+  private refusedCommit: Error | undefined
   /** The last exec ended a cycle, and the worker made it durable already. */
   private synced = false
 
@@ -68,8 +70,16 @@ class WorkerSession implements SqlSession {
     const waiting = this.pending.get(reply.id)
     if (!waiting) return
     this.pending.delete(reply.id)
+    const refused = this.refusedCommit
+    this.refusedCommit = undefined
     if (reply.error) waiting.reject(Object.assign(new Error(reply.error.message), {code: reply.error.code}))
+    // The call's commit was refused (no write quorum): it fails as a failed sync does.
+    else if (refused) waiting.reject(refused)
     else waiting.resolve(reply.result)
+  }
+
+  commitFailed(error: Error): void {
+    this.refusedCommit = error
   }
 
   /** The worker is gone: every call in flight and every later one fails. */
@@ -141,8 +151,12 @@ export class SqlInstance {
     this.session = new WorkerSession(this.worker)
     this.ready = new Promise<SqlSession>((resolve, reject) => {
       this.worker.on('message', (reply: EngineReply) => {
-        if ('fs' in reply) void bridge.serve()
-        else if ('id' in reply) this.session.settle(reply as {id: number})
+        if ('fs' in reply) bridge.serve()
+        else if ('commit' in reply) {
+          // Durable before the next reply is handled: the volume commits synchronously.
+          const refused = bridge.commit(reply.commit.writes, reply.commit.bytes)
+          if (refused) this.session.commitFailed(refused)
+        } else if ('id' in reply) this.session.settle(reply as {id: number})
         else if ('ready' in reply) {
           this.opened = true
           resolve(this.session)

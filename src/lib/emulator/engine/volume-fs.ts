@@ -46,7 +46,16 @@ export class VolumeBackedFilesystem extends BaseFilesystem {
   }
 
   override async syncToFs(): Promise<void> {
-    if (this.fenced) return
+    this.commit()
+  }
+
+  /** Commits what changed since the last commit, durable at 4/6 when it returns. */
+  commit(): void {
+    // A fenced engine's commit is refused, never dropped silently: its client must not see it acknowledged.
+    if (this.fenced) {
+      if (this.view.dirty) this.mutable()
+      return
+    }
     const dirty = this.view.dirty
     const lsn = this.view.sync()
     if (dirty) this.onCommit?.(lsn)
