@@ -19,21 +19,44 @@ export interface EngineCall {
   args: unknown[]
 }
 
+/** Writes (fd, length, position) whose bytes follow one another in `bytes`, then a commit. */
+export interface Commit {
+  writes: [number, number, number][]
+  bytes: Uint8Array
+}
+
 export type EngineReply =
-  | {id: number; result: unknown}
-  | {id: number; error: {message: string; code?: string}}
+  | {id: number; result: unknown; commit?: Commit}
+  | {id: number; error: {message: string; code?: string}; commit?: Commit}
   | {ready: true}
   | {failed: string}
   | {fs: true}
-  | {commit: {writes: [number, number, number][]; bytes: Uint8Array}}
+  | {commit: Commit}
 
 const port = parentPort!
 
 async function open(buffer: SharedArrayBuffer): Promise<void> {
+  // A commit made during a call rides on that call's reply (one message fewer per statement);
+  // one made outside a call, or before a file call that needs an answer, goes at once.
+  let inCall = false
+  let held: Commit | undefined
+  const post = (commit: Commit) => port.postMessage({commit} satisfies EngineReply, [commit.bytes.buffer as ArrayBuffer])
+  const release = (): Commit | undefined => {
+    const commit = held
+    held = undefined
+    return commit
+  }
   const fs = new BridgedFilesystem(
     buffer,
-    () => port.postMessage({fs: true} satisfies EngineReply),
-    (commit) => port.postMessage({commit} satisfies EngineReply, [commit.bytes.buffer as ArrayBuffer]),
+    () => {
+      const commit = release()
+      if (commit) post(commit)
+      port.postMessage({fs: true} satisfies EngineReply)
+    },
+    (commit) => {
+      if (!inCall) return post(commit)
+      held = held ? merge(held, commit) : commit
+    },
   )
   let db: PGlite
   try {
@@ -44,6 +67,7 @@ async function open(buffer: SharedArrayBuffer): Promise<void> {
   }
   port.on('message', (call: EngineCall) => {
     void (async () => {
+      inCall = true
       try {
         let result: unknown
         switch (call.method) {
@@ -68,14 +92,25 @@ async function open(buffer: SharedArrayBuffer): Promise<void> {
             await db.close()
             break
         }
-        const transfer = result instanceof Uint8Array ? [result.buffer as ArrayBuffer] : []
-        port.postMessage({id: call.id, result} satisfies EngineReply, transfer)
+        inCall = false
+        const commit = release()
+        const transfer = [...(result instanceof Uint8Array ? [result.buffer as ArrayBuffer] : []), ...(commit ? [commit.bytes.buffer as ArrayBuffer] : [])]
+        port.postMessage({id: call.id, result, commit} satisfies EngineReply, transfer)
       } catch (error) {
-        port.postMessage({id: call.id, error: {message: (error as Error).message, code: (error as {code?: string}).code}} satisfies EngineReply)
+        inCall = false
+        const commit = release()
+        port.postMessage({id: call.id, error: {message: (error as Error).message, code: (error as {code?: string}).code}, commit} satisfies EngineReply, commit ? [commit.bytes.buffer as ArrayBuffer] : [])
       }
     })()
   })
   port.postMessage({ready: true} satisfies EngineReply)
+}
+
+function merge(a: Commit, b: Commit): Commit {
+  const bytes = new Uint8Array(a.bytes.length + b.bytes.length)
+  bytes.set(a.bytes)
+  bytes.set(b.bytes, a.bytes.length)
+  return {writes: [...a.writes, ...b.writes], bytes}
 }
 
 port.once('message', (message: {open: SharedArrayBuffer}) => void open(message.open))

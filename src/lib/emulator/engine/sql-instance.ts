@@ -151,16 +151,21 @@ export class SqlInstance {
     this.session = new WorkerSession(this.worker)
     this.ready = new Promise<SqlSession>((resolve, reject) => {
       this.worker.on('message', (reply: EngineReply) => {
-        if ('fs' in reply) bridge.serve()
-        else if ('commit' in reply) {
-          // Durable before the next reply is handled: the volume commits synchronously.
-          const refused = bridge.commit(reply.commit.writes, reply.commit.bytes)
+        if ('fs' in reply) {
+          bridge.serve()
+          return
+        }
+        // A commit (alone, or riding on a reply) is durable before the reply is handled.
+        const commit = 'commit' in reply ? reply.commit : undefined
+        if (commit) {
+          const refused = bridge.commit(commit.writes, commit.bytes)
           if (refused) this.session.commitFailed(refused)
-        } else if ('id' in reply) this.session.settle(reply as {id: number})
+        }
+        if ('id' in reply) this.session.settle(reply as {id: number})
         else if ('ready' in reply) {
           this.opened = true
           resolve(this.session)
-        } else reject(new Error(reply.failed))
+        } else if ('failed' in reply) reject(new Error(reply.failed))
       })
       const gone = (error: Error) => {
         this.session.fail(error)
