@@ -132,6 +132,11 @@ describe('SQL through the CLI on the local emulator', () => {
     const rows = await psql('sq', 'SELECT string_agg(id::text, $$,$$ ORDER BY id) FROM notes')
     expect(rows.code, rows.stderr).toBe(0)
     expect(rows.stdout.trim()).toBe('1,3')
+    // The old writer is now a replica in the AZ that is down: out of reach, and not given by the reader endpoint.
+    const unreachable = await psql('sq', 'SELECT 1', ['--instance', newWriter])
+    expect(unreachable.code).toBe(2)
+    expect(unreachable.stderr).toMatch(new RegExp(`instance ${newWriter} is in ${az}, which is down`))
+    for (let i = 0; i < 4; i++) expect((await psql('sq', 'SELECT count(*) FROM notes', ['--reader'])).code).toBe(0)
     expect((await run(['local', 'fault', 'heal', '--all'])).code).toBe(0)
     const missing = await run(['local', 'kill-instance', 'no-such-instance'])
     expect(missing.code).toBe(3)

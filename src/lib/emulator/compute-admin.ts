@@ -225,15 +225,20 @@ export class ComputeAdmin {
       return Promise.reject(notAccepting(`the database system is not accepting connections: cluster ${t.id} is ${t.status}`))
     }
     if (endpoint.kind === 'cluster') return this.writerDatabase(c)
+    // An instance in an AZ that is down is out of reach, whatever the control plane last said of it.
+    const downAzs = new Set(this.storage.registry.fleet(t.region).downAzList())
     if (endpoint.kind === 'instance') {
       const m = t.members.find((x) => x.id === endpoint.instance)
       if (!m || !SERVING.has(m.status)) {
         return Promise.reject(notAccepting(`the database system is not accepting connections: instance ${endpoint.instance} is ${m?.status ?? 'gone'}`))
       }
+      if (downAzs.has(m.availabilityZone)) {
+        return Promise.reject(notAccepting(`the database system is not accepting connections: instance ${m.id} is in ${m.availabilityZone}, which is down`))
+      }
       return m.isWriter ? this.writerDatabase(c) : this.replicaDatabase(c, m.id)
     }
-    // Reader endpoint: a session stays on the replica it was given; none available → the writer.
-    const readers = t.members.filter((m) => !m.isWriter && SERVING.has(m.status)).map((m) => m.id)
+    // Reader endpoint: a session stays on the replica it was given; none reachable → the writer.
+    const readers = t.members.filter((m) => !m.isWriter && SERVING.has(m.status) && !downAzs.has(m.availabilityZone)).map((m) => m.id)
     let choice = c.readerChoice.get(session)
     if (choice === undefined || !readers.includes(choice)) {
       choice = readers.length > 0 ? readers[c.readerTurn++ % readers.length] : undefined
