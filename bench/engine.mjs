@@ -37,7 +37,7 @@ const {values: opts} = parseArgs({
     'lag-seconds': {type: 'string', default: '20'},
     'poll-ms': {type: 'string', default: '50'},
     failovers: {type: 'string', default: '20'},
-    only: {type: 'string', default: 'inserts,lag,failover'},
+    only: {type: 'string', default: 'first,inserts,lag,failover'},
     check: {type: 'boolean', default: false},
   },
 })
@@ -91,6 +91,25 @@ async function endpoints(local, id) {
   const cluster = report.endpoints.find((e) => e.kind === 'cluster').port
   const replica = report.instances.find((i) => i.role === 'reader').id
   return {cluster, replica, replicaPort: report.endpoints.find((e) => e.kind === 'instance' && e.instance === replica).port}
+}
+
+/**
+ * A new cluster's first session (connect + SELECT 1 through the cluster endpoint) on a fresh
+ * daemon: the first cluster also initialises the template database, the next ones branch from it.
+ */
+async function benchFirstSession(local) {
+  const times = []
+  for (const id of ['first1', 'first2', 'first3']) {
+    await createCluster(local, id)
+    const {cluster} = await endpoints(local, id)
+    const started = now()
+    const client = await connect(cluster)
+    await client.query('SELECT 1')
+    times.push(round(now() - started))
+    await client.end()
+    log(`first session on ${id}: ${times.at(-1)} ms`)
+  }
+  return {withTemplateMs: times[0], fromTemplateMs: times.slice(1)}
 }
 
 /** One client, `WARMUP` then `INSERTS` single-row autocommit INSERTs; inserts per second. */
@@ -405,12 +424,17 @@ const result = await withCleanup(async (onCleanup) => {
   const out = {}
   // Each part on a daemon of its own: a daemon that already served the insert part was seen to
   // keep up far worse with the paced writer of the lag part (35–107 vs 215–408 writes/s).
-  for (const [part, run] of [['inserts', (local) => benchInserts(local, onCleanup)], ['lag', (local) => benchLag(local)]]) {
+  const parts = [
+    ['first', 'firstSession', (local) => benchFirstSession(local)],
+    ['inserts', 'inserts', (local) => benchInserts(local, onCleanup)],
+    ['lag', 'replicaLag', (local) => benchLag(local)],
+  ]
+  for (const [part, key, run] of parts) {
     if (!ONLY.has(part)) continue
     const local = await startLocal({timing: 'instant'})
     log(`daemon (instant) pid ${local.pid} at ${local.endpoint} for ${part}`)
     try {
-      out[part === 'inserts' ? 'inserts' : 'replicaLag'] = await run(local)
+      out[key] = await run(local)
     } finally {
       await local.stop()
     }

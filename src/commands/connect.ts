@@ -27,8 +27,7 @@ export default class Connect extends BaseCommand<typeof Connect> {
 
   public async run(): Promise<SqlEndpoint> {
     const rds = await this.rds()
-    const local = rds.backend === 'local' && !this.target.endpointUrl
-    const target = await sqlEndpoint(rds, this.args.cluster, {reader: this.flags.reader, instance: this.flags.instance, onDaemonStarted: this.daemonStarted}, local)
+    const target = await sqlEndpoint(rds, this.args.cluster, {reader: this.flags.reader, instance: this.flags.instance, onDaemonStarted: this.daemonStarted}, this.onLocalEmulator)
     if (this.flags.print || this.jsonEnabled()) {
       this.log(target.uri)
       return target

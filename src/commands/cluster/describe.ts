@@ -21,8 +21,7 @@ export default class ClusterDescribe extends BaseCommand<typeof ClusterDescribe>
   public async run(): Promise<ClusterDescription> {
     const rds = await this.rds()
     const cluster = await describeCluster(rds, this.args.cluster)
-    const local = rds.backend === 'local' && !this.target.endpointUrl
-    const compute = local ? await computeReport(rds.region, this.args.cluster) : undefined
+    const compute = this.onLocalEmulator ? await computeReport(rds.region, this.args.cluster) : undefined
     if (!this.jsonEnabled()) {
       // AWS reports an Aurora volume's size outside DescribeDBClusters (AllocatedStorage is always 1); the emulator can show it.
       const detail = compute ? {volume: await volumeReport(rds.region, this.args.cluster), compute} : undefined

@@ -18,9 +18,10 @@ export default class ClusterFailover extends BaseCommand<typeof ClusterFailover>
     const {flags, args} = this
     const started = Date.now()
     const rds = await this.rds()
-    const result = await failoverCluster(rds, args.cluster, flags.target, this.waitSettings(`Failing over ${args.cluster}`, `auroractl cluster wait ${args.cluster}`))
+    const wait = this.waitSettings(`Failing over ${args.cluster}`, `auroractl cluster wait ${args.cluster}`)
+    const result = await failoverCluster(rds, args.cluster, flags.target, wait)
     // Locally "usable" also means the new writer's PostgreSQL has opened the volume and takes writes.
-    if (result.newWriter && rds.backend === 'local' && !this.target.endpointUrl) await waitForWriterEngine(rds.region, args.cluster, 60_000)
+    if (wait && this.onLocalEmulator) await waitForWriterEngine(rds.region, args.cluster, wait)
     if (result.newWriter) this.log(`Failed over ${args.cluster}: writer ${result.previousWriter} → ${result.newWriter} in ${((Date.now() - started) / 1000).toFixed(1)}s.`)
     else this.log(`Failover of ${args.cluster} started (writer was ${result.previousWriter}).`)
     return result

@@ -36,7 +36,7 @@ export default class DrillFailover extends BaseCommand<typeof DrillFailover> {
     const durations = {warmupMs: duration('--warmup', flags.warmup), settleMs: duration('--settle', flags.settle)}
     const password = await resolveSqlPassword(flags['password-stdin'])
     const rds = await this.rds()
-    const local = rds.backend === 'local' && !this.target.endpointUrl
+    const local = this.onLocalEmulator
     const endpoint = await sqlEndpoint(rds, args.cluster, {onDaemonStarted: this.daemonStarted}, local)
     if (endpoint.engine !== 'aurora-postgresql') {
       throw new CommandError(`The failover drill writes through PostgreSQL; ${endpoint.cluster} is ${endpoint.engine}.`, {exitCode: ExitCode.usage})
@@ -44,7 +44,7 @@ export default class DrillFailover extends BaseCommand<typeof DrillFailover> {
     const wait = this.waitSettingsFor(`Drilling failover on ${args.cluster}`, `auroractl cluster wait ${args.cluster}`, flags.timeout)
     const result = await failoverDrill(rds, endpoint, {
       password, target: flags.target, ...durations, keepTable: flags['keep-table'], wait,
-      afterFailover: local ? async () => void (await waitForWriterEngine(rds.region, endpoint.cluster, wait.timeoutMs)) : undefined,
+      afterFailover: local ? () => waitForWriterEngine(rds.region, endpoint.cluster, wait) : undefined,
       onProgress: wait.onProgress,
     })
     const c = this.stdoutColour

@@ -79,6 +79,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected readonly daemonStarted = (endpoint: string, pid: number): void =>
     this.notice(`Started the local Aurora emulator at ${endpoint} (pid ${pid}); stop it with \`auroractl local stop\`.`)
 
+  /**
+   * Whether requests go to this machine's emulator daemon, which also answers the admin API
+   * (endpoint addresses, engines); not with --endpoint-url, which may point anywhere.
+   */
+  protected get onLocalEmulator(): boolean {
+    return this.target.backend === 'local' && !this.target.endpointUrl
+  }
+
   /** The Region of an emulator-only command, which has no meaning on AWS. */
   protected localRegion(): string {
     if (this.target.backend !== 'local') {

@@ -35,6 +35,12 @@ export async function readSecretFromStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0]
 }
 
+async function nonEmptySecretFromStdin(flag: string): Promise<string> {
+  const secret = await readSecretFromStdin()
+  if (!secret) throw new CommandError(`${flag} read an empty password.`, {exitCode: ExitCode.usage})
+  return secret
+}
+
 /**
  * The master password, from stdin (--master-password-stdin) or a hidden prompt typed
  * twice; never from a flag, so it stays out of shell history and process lists.
@@ -42,11 +48,7 @@ export async function readSecretFromStdin(): Promise<string> {
  */
 export async function resolveMasterPassword(options: {fromStdin: boolean; managed: boolean}): Promise<string | undefined> {
   if (options.managed) return undefined
-  if (options.fromStdin) {
-    const secret = await readSecretFromStdin()
-    if (!secret) throw new CommandError('--master-password-stdin read an empty password.', {exitCode: ExitCode.usage})
-    return secret
-  }
+  if (options.fromStdin) return nonEmptySecretFromStdin('--master-password-stdin')
   if (!canPrompt()) {
     throw new CommandError('A master password is needed.', {
       exitCode: ExitCode.usage,
@@ -61,11 +63,7 @@ export async function resolveMasterPassword(options: {fromStdin: boolean; manage
 
 /** A password to log in with: stdin (--password-stdin), PGPASSWORD, or a hidden prompt on a TTY. */
 export async function resolveSqlPassword(fromStdin: boolean): Promise<string> {
-  if (fromStdin) {
-    const secret = await readSecretFromStdin()
-    if (!secret) throw new CommandError('--password-stdin read an empty password.', {exitCode: ExitCode.usage})
-    return secret
-  }
+  if (fromStdin) return nonEmptySecretFromStdin('--password-stdin')
   if (process.env.PGPASSWORD) return process.env.PGPASSWORD
   if (!canPrompt()) {
     throw new CommandError('The master password is needed to log in.', {exitCode: ExitCode.usage, hint: 'Set PGPASSWORD or pipe it in with --password-stdin.'})

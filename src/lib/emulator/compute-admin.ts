@@ -11,7 +11,7 @@ import type {Volume} from './storage/volume.js'
  * (one at a time; each takes about 0.3 s of its own thread), so a replica keeps at most one
  * core busy while the writer commits.
  */
-export const REPLICA_REFRESH_MS = 100
+const REPLICA_REFRESH_MS = 100
 /** A replica no session has used for this long stops following the writer and frees its memory. */
 const REPLICA_IDLE_MS = 60_000
 const COMMITS_KEPT = 20_000
@@ -74,7 +74,6 @@ interface Replica {
 }
 
 interface ClusterCompute {
-  key: string
   topology: ComputeTopology
   endpoints: Map<string, Endpoint>
   writer?: {instance: string; engine: SqlInstance}
@@ -89,6 +88,8 @@ interface ClusterCompute {
   /** Resolves once the volume holds a database (branched from the template if it was empty). */
   image?: Promise<void>
 }
+
+const ENDPOINT_ORDER: readonly EndpointReport['kind'][] = ['cluster', 'reader', 'instance']
 
 const notAccepting = (message: string) => new FatalError('57P03', message)
 
@@ -127,7 +128,7 @@ export class ComputeAdmin {
       let c = this.clusters.get(key)
       if (!c) {
         c = {
-          key, topology, endpoints: new Map(), hadWriter: false, replicas: new Map(), commits: [], lagSamples: [], retired: [],
+          topology, endpoints: new Map(), hadWriter: false, replicas: new Map(), commits: [], lagSamples: [], retired: [],
           readerChoice: new WeakMap(), readerTurn: 0,
         }
         this.clusters.set(key, c)
@@ -180,10 +181,10 @@ export class ComputeAdmin {
     const now = this.clock.now()
     for (const [id, r] of c.replicas) {
       const m = t.members.find((x) => x.id === id)
-      if (!clusterServes || !m || m.isWriter || !SERVING.has(m.status) || now - r.lastUsed > REPLICA_IDLE_MS) {
-        c.replicas.delete(id)
-        void r.engine?.close()
-        void r.next?.close()
+      const serves = clusterServes && m !== undefined && !m.isWriter && SERVING.has(m.status)
+      // An idle replica only frees its memory: its next session re-opens it.
+      if (!serves || now - r.lastUsed > REPLICA_IDLE_MS) {
+        this.discardReplica(c, id, !serves)
         continue
       }
       this.refresh(c, id, r, now)
@@ -296,9 +297,10 @@ export class ComputeAdmin {
   private imageOf(c: ClusterCompute): Promise<void> {
     c.image ??= (async () => {
       const volume = this.volume(c)
-      if (volume.vdl > 0 || volume.parentVolume || volume.protectionGroups.length > 0) return
+      if (!volume.isBlank) return
       const template = await this.template(c.topology.region)
-      if (volume.vdl === 0 && !volume.parentVolume && volume.protectionGroups.length === 0) volume.adoptParent(template)
+      // Another session may have got there first while the template was made.
+      if (volume.isBlank) volume.adoptParent(template)
     })().catch((error: unknown) => {
       c.image = undefined
       throw error
@@ -340,7 +342,8 @@ export class ComputeAdmin {
     try {
       return await r.engine.ready
     } catch (error) {
-      if (c.replicas.get(id) === r && r.engine?.closed !== false) c.replicas.delete(id)
+      // Forgotten, so the next session tries again.
+      if (c.replicas.get(id) === r) c.replicas.delete(id)
       throw notAccepting(`the replica failed to start: ${(error as Error).message}`)
     }
   }
@@ -392,6 +395,15 @@ export class ComputeAdmin {
     c.endpoints.get(`instance:${old.instance}`)?.server.dropConnections()
   }
 
+  /** A replica's engines go (a crash: nothing of a replica's image is kept), and its sessions if it stopped serving. */
+  private discardReplica(c: ClusterCompute, id: string, dropSessions: boolean): void {
+    const r = c.replicas.get(id)
+    c.replicas.delete(id)
+    void r?.engine?.close({crash: true})
+    void r?.next?.close({crash: true})
+    if (dropSessions) c.endpoints.get(`instance:${id}`)?.server.dropConnections()
+  }
+
   private async stopCluster(c: ClusterCompute): Promise<void> {
     const engines = [c.writer?.engine, ...[...c.replicas.values()].flatMap((r) => [r.engine, r.next]), ...c.retired]
     c.writer = undefined
@@ -419,7 +431,7 @@ export class ComputeAdmin {
     const endpoints: EndpointReport[] = [...(c?.endpoints.values() ?? [])]
       .filter((e) => e.port > 0)
       .map((e) => ({kind: e.kind, ...(e.instance ? {instance: e.instance} : {}), host: '127.0.0.1' as const, port: e.port}))
-      .sort((a, b) => ['cluster', 'reader', 'instance'].indexOf(a.kind) - ['cluster', 'reader', 'instance'].indexOf(b.kind) || (a.instance ?? '').localeCompare(b.instance ?? ''))
+      .sort((a, b) => ENDPOINT_ORDER.indexOf(a.kind) - ENDPOINT_ORDER.indexOf(b.kind) || (a.instance ?? '').localeCompare(b.instance ?? ''))
     const instances = t.members.map((m): InstanceComputeReport => {
       const status = m.status
       if (m.isWriter) {
@@ -449,20 +461,13 @@ export class ComputeAdmin {
     if (member.status !== 'available') {
       throw invalidDbInstanceState(`DbInstance ${id} is in ${member.status} state but expected it to be one of available.`)
     }
-    const c = this.clusters.get(`${region}/${t.resourceId}`)
-    if (c) {
-      if (member.isWriter) this.discardWriter(c)
-      else {
-        const r = c.replicas.get(id)
-        c.replicas.delete(id)
-        void r?.engine?.close({crash: true})
-        void r?.next?.close({crash: true})
-        c.endpoints.get(`instance:${id}`)?.server.dropConnections()
-      }
-    }
+    // The control plane first: if it refuses, nothing was killed.
     const canFailOver = member.isWriter && t.status === 'available' && t.members.some((m) => !m.isWriter && m.status === 'available')
     if (canFailOver) this.plane.failoverDBCluster(region, {DBClusterIdentifier: t.id, TargetDBInstanceIdentifier: failoverTarget})
     else this.plane.rebootDBInstance(region, {DBInstanceIdentifier: id})
+    const c = this.clusters.get(`${region}/${t.resourceId}`)
+    if (c && member.isWriter) this.discardWriter(c)
+    else if (c) this.discardReplica(c, id, true)
     this.log(`instance ${id} of ${t.id} killed; ${canFailOver ? 'failing over' : 'restarting'}`)
     return {instance: id, cluster: t.id, role: member.isWriter ? 'writer' : 'reader', recovery: canFailOver ? 'failover' : 'restart'}
   }

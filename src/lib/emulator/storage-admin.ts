@@ -2,7 +2,7 @@ import type {ClusterRef, ControlPlane} from './control/plane.js'
 import {RdsFault} from './control/faults.js'
 import type {TimingProfile} from './control/timing.js'
 import type {Clock} from './clock.js'
-import {CATALOG_BLOCKS} from './storage/file-view.js'
+import {CATALOG_BLOCKS, holdsFileSystem} from './storage/file-view.js'
 import {MAX_VOLUME_BYTES} from './storage/geometry.js'
 import {StorageRegistry} from './storage/registry.js'
 import {StorageUnavailable, type Volume, type VolumeEvent} from './storage/volume.js'
@@ -192,7 +192,7 @@ export class StorageAdmin {
   write(region: string, cluster: string, records: number): {committed: number; vdl: number} {
     if (!Number.isInteger(records) || records < 1 || records > 100_000) throw badRequest('records must be an integer from 1 to 100000')
     const {ref, volume} = this.volumeOf(region, cluster)
-    if (this.holdsFiles(volume)) {
+    if (holdsFileSystem(volume)) {
       throw new RdsFault('InvalidDBClusterStateFault', 400, `The volume of ${ref.id} holds a database; raw records would corrupt it. Write through SQL instead (auroractl connect ${ref.id}).`)
     }
     let committed = 0
@@ -211,17 +211,6 @@ export class StorageAdmin {
       throw error
     }
     return {committed, vdl: volume.vdl}
-  }
-
-  /** Whether a compute engine keeps files on the volume (its file catalog, in block 0, is not empty). */
-  private holdsFiles(volume: Volume): boolean {
-    try {
-      const first = volume.readBlock(0)
-      return new DataView(first.buffer, first.byteOffset).getUint32(0) !== 0
-    } catch (error) {
-      if (error instanceof StorageUnavailable) return false
-      throw error
-    }
   }
 
   faults(region: string): FaultReport {

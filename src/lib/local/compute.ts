@@ -1,4 +1,5 @@
 import type {ComputeReport} from '../emulator/compute-admin.js'
+import {WaitTimeout, type WaitSettings} from '../rds/wait.js'
 import {adminCall} from './admin.js'
 
 export type {ComputeReport}
@@ -22,14 +23,17 @@ export function killInstance(region: string, instance: string, onDaemonStarted?:
 
 /**
  * Waits until the cluster's writer engine runs (a failover's new writer has opened the volume and
- * accepts writes). Clusters without a SQL engine, or whose engine has not run yet, return at once. False if `timeoutMs` passed first.
+ * accepts writes). Clusters without a SQL engine, or whose engine has not run yet, return at once.
  */
-export async function waitForWriterEngine(region: string, cluster: string, timeoutMs: number, pollMs = 50): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
+export async function waitForWriterEngine(region: string, cluster: string, settings: WaitSettings, pollMs = 50): Promise<void> {
+  const deadline = Date.now() + settings.timeoutMs
   for (;;) {
     const report = await computeReport(region, cluster)
-    if (report.sql === 'none' || report.idle || report.instances.some((i) => i.role === 'writer' && i.engine === 'running')) return true
-    if (Date.now() >= deadline) return false
+    const writer = report.instances.find((i) => i.role === 'writer')
+    if (report.sql === 'none' || report.idle || writer?.engine === 'running') return
+    const state = `writer ${writer?.id ?? '?'} engine ${writer?.engine ?? 'stopped'}`
+    settings.onProgress?.(state)
+    if (Date.now() >= deadline) throw new WaitTimeout(`the new writer of ${cluster} to accept writes`, state)
     await new Promise((resolve) => setTimeout(resolve, pollMs))
   }
 }

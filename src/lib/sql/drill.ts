@@ -40,6 +40,8 @@ export interface FailoverDrillResult {
 
 type PgClient = import('pg').Client
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
 /**
  * `drill failover`: a write loop through the cluster endpoint into a table of its own,
  * a failover in the middle, and then a count of what the database kept. An id counts as
@@ -86,18 +88,16 @@ export async function failoverDrill(rds: Rds, endpoint: SqlEndpoint, options: Fa
         const dead = client
         client = undefined
         await dead?.end().catch(() => undefined)
-        await new Promise((resolve) => setTimeout(resolve, 25))
+        await sleep(25)
       }
     }
   })()
 
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
   try {
     options.onProgress?.(`writing to ${table} through ${endpoint.host}:${endpoint.port}`)
     await sleep(options.warmupMs)
     const requestedAt = Date.now()
-    const ackedBefore = acked.length
-    options.onProgress?.(`failing over after ${ackedBefore} acknowledged writes`)
+    options.onProgress?.(`failing over after ${acked.length} acknowledged writes`)
     const failover = await failoverCluster(rds, endpoint.cluster, options.target, options.wait)
     const completedAt = Date.now()
     await options.afterFailover?.()

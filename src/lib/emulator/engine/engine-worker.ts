@@ -15,7 +15,7 @@ import {lastReadyForQuery} from './wire-messages.js'
 
 export interface EngineCall {
   id: number
-  method: 'execProtocolRaw' | 'syncToFs' | 'query' | 'exec' | 'close'
+  method: 'execProtocolRaw' | 'query' | 'exec' | 'close'
   args: unknown[]
 }
 
@@ -79,9 +79,6 @@ async function open(buffer: SharedArrayBuffer): Promise<void> {
             result = response
             break
           }
-          case 'syncToFs':
-            await db.syncToFs()
-            break
           case 'query':
             result = {rows: (await db.query(call.args[0] as string)).rows}
             break

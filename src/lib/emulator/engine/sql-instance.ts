@@ -6,7 +6,6 @@ import type {Volume} from '../storage/volume.js'
 import type {EngineCall, EngineReply} from './engine-worker.js'
 import {BRIDGE_BYTES, BridgeServer} from './fs-bridge.js'
 import {VolumeBackedFilesystem} from './volume-fs.js'
-import {lastReadyForQuery} from './wire-messages.js'
 
 /** The PGlite build: a template image made by one build is not opened by another. */
 export const ENGINE_BUILD = `pglite-${(JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve('@electric-sql/pglite')), 'utf8')) as {version: string}).version}`
@@ -52,8 +51,6 @@ class WorkerSession implements SqlSession {
   private failure: Error | undefined
   /** A commit refused since the last reply: the reply that follows it fails. */
   private refusedCommit: Error | undefined
-  /** The last exec ended a cycle, and the worker made it durable already. */
-  private synced = false
 
   constructor(private readonly worker: Worker) {}
 
@@ -95,16 +92,13 @@ class WorkerSession implements SqlSession {
     return run
   }
 
-  /** The worker syncs before answering when the response ends with ReadyForQuery. */
-  async execProtocolRaw(message: Uint8Array): Promise<Uint8Array> {
-    const response = await this.call<Uint8Array>('execProtocolRaw', [message])
-    this.synced = lastReadyForQuery(response) !== undefined
-    return response
+  execProtocolRaw(message: Uint8Array): Promise<Uint8Array> {
+    return this.call('execProtocolRaw', [message])
   }
 
+  /** Nothing to do: the worker commits before it answers a call that ends a cycle (ReadyForQuery). */
   syncToFs(): Promise<void> {
-    if (this.synced) return Promise.resolve()
-    return this.call('syncToFs')
+    return Promise.resolve()
   }
 
   query<T>(sql: string): Promise<{rows: T[]}> {
@@ -144,7 +138,11 @@ export class SqlInstance {
     const now = options.now ?? Date.now
     this.fs = new VolumeBackedFilesystem(view, options.onCommit && ((lsn) => options.onCommit!(lsn, now())))
     this.readPoint = readPoint
-    this.release = release
+    let released = false
+    this.release = () => {
+      if (!released) release()
+      released = true
+    }
     const buffer = new SharedArrayBuffer(BRIDGE_BYTES)
     const bridge = new BridgeServer(buffer, this.fs)
     this.worker = takeWorker()

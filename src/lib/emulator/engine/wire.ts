@@ -335,16 +335,13 @@ class Connection {
     if (!(this.options.databases ?? ['postgres']).includes(database)) {
       throw new FatalError('3D000', `database "${database}" does not exist`)
     }
-    const db = await this.options.database(this)
-    await db.waitReady
-    if (this.phase === 'closed') return
-    this.db = db
-    this.turns = turnsFor(db)
-    let settings = this.turns.parameters
+    if (!(await this.resolveDatabase())) return
+    const db = this.db!
+    let settings = this.turns!.parameters
     if (settings === undefined) {
       // Only the first session of a PGlite waits for a turn, to read its settings.
       if (!(await this.takeTurn())) return
-      const turns = this.turns
+      const turns = this.turns!
       settings = turns.parameters ??= serverParameters(db).catch((error: unknown) => {
         turns.parameters = undefined // the next session tries again
         throw error
@@ -382,17 +379,22 @@ class Connection {
     }
   }
 
+  /** Asks which PGlite serves this session now; false if the connection closed meanwhile. */
+  private async resolveDatabase(): Promise<boolean> {
+    const db = await this.options.database(this)
+    if (db === this.db) return true
+    await db.waitReady
+    if (this.phase === 'closed') return false
+    this.db = db
+    this.turns = turnsFor(db)
+    return true
+  }
+
   /** Waits for this connection's turn on PGlite; false if the connection closed meanwhile. */
   private async takeTurn(): Promise<boolean> {
     if (this.ownsTurn) return true
     // Between transactions a session may move to another PGlite: a replica refreshed at a newer read-point.
-    const db = await this.options.database(this)
-    if (db !== this.db) {
-      await db.waitReady
-      if (this.phase === 'closed') return false
-      this.db = db
-      this.turns = turnsFor(db)
-    }
+    if (!(await this.resolveDatabase())) return false
     const granted = await this.turns!.acquire(this)
     if (!granted) return false
     this.ownsTurn = true
@@ -401,7 +403,7 @@ class Connection {
     return true
   }
 
-  /** SqlSession is idle when a turn starts: put default_transaction_read_only the way this endpoint wants. */
+  /** PGlite is idle when a turn starts: put default_transaction_read_only the way this endpoint wants. */
   private async applyReadOnly(): Promise<void> {
     const wanted = this.options.readOnly ?? false
     const turns = this.turns!

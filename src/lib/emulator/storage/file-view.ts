@@ -1,6 +1,6 @@
 import {BLOCK_SIZE} from './geometry.js'
 import {type ByteRange, diffRanges} from './record.js'
-import type {BlockWrite, Volume} from './volume.js'
+import {type BlockWrite, StorageUnavailable, type Volume} from './volume.js'
 
 /** Errors as a POSIX file system reports them; the compute maps the code to its own errno. */
 export type FsErrorCode = 'ENOENT' | 'EEXIST' | 'ENOTDIR' | 'EISDIR' | 'ENOTEMPTY' | 'EBADF' | 'EINVAL' | 'EROFS'
@@ -46,6 +46,20 @@ interface Catalog {
 
 /** Blocks 0..CATALOG_BLOCKS-1 hold the catalog (up to 8 MiB of it); file data starts above. */
 export const CATALOG_BLOCKS = 1024
+
+/** Whether a file system lives on the volume (its catalog, whose length block 0 starts with, is not empty). */
+export function holdsFileSystem(volume: Volume): boolean {
+  try {
+    return catalogLength(volume.readBlock(0)) !== 0
+  } catch (error) {
+    if (error instanceof StorageUnavailable) return false
+    throw error
+  }
+}
+
+function catalogLength(first: Uint8Array): number {
+  return new DataView(first.buffer, first.byteOffset).getUint32(0)
+}
 const DIR_MODE = 0o040755
 const FILE_MODE = 0o100644
 
@@ -112,7 +126,7 @@ export class VolumeFileSystem {
 
   private readCatalogBytes(): Uint8Array {
     const first = this.readBlock(0)
-    const length = new DataView(first.buffer, first.byteOffset).getUint32(0)
+    const length = catalogLength(first)
     if (length === 0) return new Uint8Array(0)
     const out = new Uint8Array(length)
     for (let b = 0, at = 0; at < length; b++) {

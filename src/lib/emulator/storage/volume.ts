@@ -225,6 +225,11 @@ export class Volume {
     return (JSON.parse(fs.readFileSync(file, 'utf8')) as VolumeMeta).parent
   }
 
+  /** Nothing was ever written to it, and it branches from nothing. */
+  get isBlank(): boolean {
+    return this.groups.length === 0 && this.vdl === 0 && !this.parent
+  }
+
   /** The volume this one branches from (copy-on-write), if any. */
   get parentVolume(): {volume: Volume; lsn: number} | undefined {
     return this.parent
@@ -235,7 +240,7 @@ export class Volume {
    * new cluster starting from a template image, without copying it.
    */
   adoptParent(parent: Volume, lsn = parent.vdl): void {
-    if (this.groups.length > 0 || this.vdl > 0 || this.parent) throw new Error(`volume ${this.id} already holds data`)
+    if (!this.isBlank) throw new Error(`volume ${this.id} already holds data`)
     parent.pinPoint(`clone:${this.id}`, lsn)
     this.parent = {volume: parent, lsn}
     this.persistMeta()
