@@ -9,6 +9,7 @@
  *   GET  /_auroractl/status         {running, pid, endpoint, home, timing, seed, startedAt, version}
  *   POST /_auroractl/shutdown       replies, then exits 0 (SQLite closed, daemon.json and daemon.lock removed)
  *   POST /_auroractl/reset          wipes every Region's state and keeps running
+ *   GET  /_auroractl/clock          {offsetMs, now}: the emulator's time
  *   POST /_auroractl/clock/advance  body {"ms": N}: moves the emulator's clock forward (persisted in state.db)
  *   GET  /_auroractl/compute?region=&cluster=  SQL endpoints (127.0.0.1 ports), engines, replica read-points and lag
  *   POST /_auroractl/kill-instance  body {"region", "instance"}: the instance's engine dies; a writer fails over
@@ -155,6 +156,7 @@ async function main(): Promise<void> {
         log(`clock advanced by ${ms} ms (offset now ${clock.offset} ms)`)
         return {offsetMs: clock.offset, now: new Date(clock.now()).toISOString()}
       },
+      clock: () => ({offsetMs: clock.offset, now: new Date(clock.now()).toISOString()}),
     },
   })
   process.on('SIGTERM', () => shutdown('SIGTERM'))

@@ -23,6 +23,8 @@ export interface AdminHooks {
   shutdown(): void
   /** Moves the emulator's clock forward (persisted), for `local clock advance`. */
   advanceClock(ms: number): {offsetMs: number; now: string}
+  /** The emulator's time: what relative times (`15m ago`) are measured from on the local backend. */
+  clock(): {offsetMs: number; now: string}
 }
 
 export interface ServerOptions {
@@ -121,6 +123,7 @@ export function createRdsServer(options: ServerOptions): http.Server {
         log('state reset through the admin API')
         return sendJson(res, 200, {reset: true})
       }
+      if (path === '/_auroractl/clock' && req.method === 'GET') return sendJson(res, 200, admin.clock())
       if (path === '/_auroractl/clock/advance' && req.method === 'POST') {
         let ms: unknown
         try {
