@@ -3,7 +3,7 @@ import path from 'node:path'
 
 import type {Clock} from '../clock.js'
 import {StorageFleet} from './fleet.js'
-import {type RepairSettings, Volume} from './volume.js'
+import {CLONE_PIN, type RepairSettings, Volume} from './volume.js'
 
 /**
  * Every Region's storage fleet and every cluster volume, persisted under
@@ -33,23 +33,72 @@ export class StorageRegistry {
     return this.options.home ? path.join(this.options.home, 'volumes', region, id) : undefined
   }
 
-  /** The volume of a cluster (or a template), opened from disk — after its parent, for a clone — or created empty on first use. */
+  /**
+   * The volume of a cluster (or a template), opened from disk — after its parent, for a
+   * clone — or created empty on first use.
+   */
   volume(region: string, id: string): Volume {
-    const key = `${region}/${id}`
-    let volume = this.volumes.get(key)
+    let volume = this.volumes.get(`${region}/${id}`)
     if (!volume) {
       const directory = this.directory(region, id)
-      const parentRef = directory ? Volume.persistedParent(directory) : undefined
+      const parentRef = directory ? Volume.persistedState(directory)?.parent : undefined
       const parent = parentRef && {volume: this.volume(region, parentRef.id), lsn: parentRef.lsn}
-      volume = new Volume({id, fleet: this.fleet(region), clock: this.options.clock, repair: this.options.repair, directory, parent})
-      volume.repairPaused = this.repairPaused
-      this.volumes.set(key, volume)
+      volume = this.register(region, id, new Volume({id, fleet: this.fleet(region), clock: this.options.clock, repair: this.options.repair, directory, parent}))
     }
+    return volume
+  }
+
+  private register(region: string, id: string, volume: Volume): Volume {
+    volume.repairPaused = this.repairPaused
+    this.volumes.set(`${region}/${id}`, volume)
     return volume
   }
 
   has(region: string, id: string): boolean {
     return this.volumes.has(`${region}/${id}`)
+  }
+
+  /** Open, or persisted by an earlier run. */
+  private exists(region: string, id: string): boolean {
+    const directory = this.directory(region, id)
+    return this.has(region, id) || (directory !== undefined && Volume.persistedState(directory) !== undefined)
+  }
+
+  /** A volume to restore or clone from: it must exist. */
+  private source(region: string, id: string): Volume {
+    if (!this.exists(region, id)) throw new Error(`no volume ${id} in ${region}`)
+    return this.volume(region, id)
+  }
+
+  private refuseExisting(region: string, id: string): void {
+    if (this.exists(region, id)) throw new Error(`volume ${id} already exists in ${region}`)
+  }
+
+  /**
+   * A copy-on-write child of `sourceId` at `lsn` (a clone, or a copy-on-write restore):
+   * created in O(1) whatever the source's size, persisted and registered as `newId`.
+   */
+  clone(region: string, sourceId: string, lsn: number, newId: string): Volume {
+    const source = this.source(region, sourceId)
+    this.refuseExisting(region, newId)
+    return this.register(region, newId, source.clone(newId, lsn, this.directory(region, newId)))
+  }
+
+  /**
+   * A new, independent volume `newId` holding every block of `sourceId` (through its
+   * parents) as of `lsn`: a restore that is a real copy. A refused or failed copy leaves nothing.
+   */
+  copy(region: string, sourceId: string, lsn: number, newId: string): Volume {
+    const source = this.source(region, sourceId)
+    this.refuseExisting(region, newId)
+    const volume = this.volume(region, newId)
+    try {
+      volume.copyFrom(source, lsn)
+    } catch (error) {
+      this.drop(region, newId)
+      throw error
+    }
+    return volume
   }
 
   /**
@@ -65,7 +114,7 @@ export class StorageRegistry {
     const key = `${region}/${id}`
     const volume = this.volumes.get(key)
     const parent = volume?.parentVolume
-    parent?.volume.releasePin(`clone:${id}`)
+    parent?.volume.releasePin(`${CLONE_PIN}${id}`)
     volume?.close()
     this.volumes.delete(key)
     const dir = this.directory(region, id)

@@ -8,7 +8,7 @@ import {BLOCK_SIZE, durableLsn, LSN_ALLOCATION_LIMIT, MAX_PROTECTION_GROUPS, PRO
 import type {PageVersion} from './page-store.js'
 import {PinRegistry} from './pins.js'
 import {ProtectionGroup} from './protection-group.js'
-import {applyRanges, type ByteRange, encodedSize, type LogRecord, withChecksum} from './record.js'
+import {applyRanges, type ByteRange, diffRanges, encodedSize, type LogRecord, withChecksum} from './record.js'
 import {Segment} from './segment.js'
 import {DirectTransport, type Transport} from './transport.js'
 
@@ -60,6 +60,8 @@ interface VolumeMeta {
   points: {name: string; lsn: number}[]
   /** A copy-on-write child: the volume (in the same Region) and LSN it branches from. */
   parent?: {id: string; lsn: number}
+  /** Backtracked to `to` from `from`: recovery ends at `to` and keeps the log up to `from`. */
+  rewound?: {to: number; from: number}
   groups: {index: number; membershipEpoch: number; members: {id: string; node: string; state: string}[]}[]
 }
 
@@ -80,6 +82,9 @@ class WriterState {
 
   constructor(readonly epoch: number) {}
 }
+
+/** The point pin a copy-on-write child holds on its parent is named this plus the child's id. */
+export const CLONE_PIN = 'clone:'
 
 export const DEFAULT_REPAIR: RepairSettings = {detectionDelayMs: 0, bytesPerSecond: Number.POSITIVE_INFINITY}
 
@@ -109,8 +114,11 @@ export class Volume {
   private epoch = 1
   /** The highest VDL ever reached: recovery starts its walk of the chain here. */
   private durableMark = 0
-  /** While rewound, the VDL before the rewind: the log above is kept until the next write. */
-  private rewoundFrom?: number
+  /**
+   * While rewound (backtracked): VDL was moved back to `to` from `from`, and the log above
+   * `to` is kept until the next write. Persisted, so a restart does not undo a backtrack.
+   */
+  private backtrack?: {to: number; from: number}
   /** Log discarded by recovery or by a rewind made permanent: everything above `after` written before `epoch`. */
   private readonly truncations: {after: number; epoch: number}[] = []
   private readonly unavailableSince = new Map<string, number>()
@@ -184,6 +192,7 @@ export class Volume {
     this.sortCpls()
     this.persistedCpls = folded.lsns.length
     this.writer = undefined
+    this.backtrack = meta.rewound
     this.recover()
   }
 
@@ -209,6 +218,7 @@ export class Volume {
       truncations: this.truncations,
       points: this.pins.list().filter((p) => p.kind === 'point').map(({name, lsn}) => ({name, lsn})),
       parent: this.parent && {id: this.parent.volume.id, lsn: this.parent.lsn},
+      rewound: this.backtrack,
       groups: this.groups.map((g) => ({
         index: g.index,
         membershipEpoch: g.membershipEpoch,
@@ -218,11 +228,20 @@ export class Volume {
     writeFileAtomic(this.files.metaPath(), JSON.stringify(meta))
   }
 
-  /** The parent a persisted volume in `directory` branches from, to be opened before it. */
-  static persistedParent(directory: string): {id: string; lsn: number} | undefined {
+  /** What the registry needs of a persisted volume in `directory` without opening it: the parent it branches from (to be opened before it). */
+  static persistedState(directory: string): {parent?: {id: string; lsn: number}} | undefined {
     const file = VolumeDirectory.metaPathIn(directory)
     if (!fs.existsSync(file)) return undefined
-    return (JSON.parse(fs.readFileSync(file, 'utf8')) as VolumeMeta).parent
+    const meta = JSON.parse(fs.readFileSync(file, 'utf8')) as VolumeMeta
+    return {parent: meta.parent}
+  }
+
+  /** Names of the copy-on-write children branching from this volume (from their pins). */
+  cloneChildren(): string[] {
+    return this.pins
+      .list()
+      .filter((p) => p.kind === 'point' && p.name.startsWith(CLONE_PIN))
+      .map((p) => p.name.slice(CLONE_PIN.length))
   }
 
   /** Nothing was ever written to it, and it branches from nothing. */
@@ -241,7 +260,8 @@ export class Volume {
    */
   adoptParent(parent: Volume, lsn = parent.vdl): void {
     if (!this.isBlank) throw new Error(`volume ${this.id} already holds data`)
-    parent.pinPoint(`clone:${this.id}`, lsn)
+    parent.assertRestorable(lsn)
+    parent.pinPoint(`${CLONE_PIN}${this.id}`, lsn)
     this.parent = {volume: parent, lsn}
     this.persistMeta()
   }
@@ -333,7 +353,7 @@ export class Volume {
     if (current.nextLsn + writes.length - 1 > current.vdl + LSN_ALLOCATION_LIMIT) {
       throw new StorageUnavailable('LsnAllocationLimit', `writes held back: LSN allocation would pass VDL + ${LSN_ALLOCATION_LIMIT}`)
     }
-    if (this.rewoundFrom !== undefined) this.discardRewoundLog()
+    if (this.backtrack) this.discardRewoundLog()
     const w = this.writer!
     const records: LogRecord[] = []
     for (const [i, write] of writes.entries()) {
@@ -427,6 +447,8 @@ export class Volume {
 
   /** VCL from the first record each group still waits on, then VDL = highest CPL ≤ VCL. */
   private updateVolumeDurability(w: WriterState): void {
+    // While rewound, acknowledgements of the kept log (gossip, repair) must not move VDL forward again.
+    if (this.backtrack) return
     const firstPending: number[] = []
     for (const pending of w.pending.values()) firstPending.push(pending[0].lsn)
     w.vcl = Math.max(w.vcl, volumeCompleteLsn(w.lastLsn, firstPending))
@@ -732,8 +754,16 @@ export class Volume {
     }
     this.resendPending()
     this.updateDurability(w)
-    this.emit({type: 'recovered', vdl, epoch: this.epoch, truncated})
-    return {vdl, epoch: this.epoch, truncated}
+    if (this.backtrack) {
+      // A backtrack made before the crash still holds: VDL goes back to it, and the log
+      // recovered above it is kept (the volume can still move forward to `from`).
+      this.backtrack = this.backtrack.to < vdl ? {to: this.backtrack.to, from: vdl} : undefined
+      w.vdl = this.backtrack?.to ?? vdl
+      w.vcl = w.vdl
+      this.persistMeta()
+    }
+    this.emit({type: 'recovered', vdl: w.vdl, epoch: this.epoch, truncated})
+    return {vdl: w.vdl, epoch: this.epoch, truncated}
   }
 
   /**
@@ -748,13 +778,15 @@ export class Volume {
       const counted = g.segments().find((s) => s.state !== 'lost' && this.fleet.reachable(s.node))
       if (counted) discarded += counted.recordsBetween(vdl, Number.POSITIVE_INFINITY).length
     }
+    // Persisted with the truncation: recovery walks the chain from here, and the discarded
+    // log above would otherwise hide the records a write after a rewind chains from `vdl`.
+    this.durableMark = vdl
     this.persistMeta()
     for (const g of this.groups) for (const s of g.segments()) this.fence(s)
     while (this.cplLsns.length > 0 && this.cplLsns[this.cplLsns.length - 1] > vdl) {
       this.cplLsns.pop()
       this.cplTimes.pop()
     }
-    this.durableMark = vdl
     return discarded
   }
 
@@ -779,19 +811,63 @@ export class Volume {
 
   // ----- time travel -----
 
+  /**
+   * The last consistency point with a commit time at or before `t`, with that time: the
+   * "nearest consistent time". A volume's first point is the volume as created (LSN 0 at
+   * its creation time: empty, or a clone's image at its branch point), so nothing before
+   * a clone's creation is found. While rewound, the kept points above VDL count too.
+   */
+  consistencyPointAt(t: number): {lsn: number; time: number} | undefined {
+    const i = lastAtOrBelow(this.cplTimes, t)
+    if (i < 0 && t < this.createdAt) return undefined
+    return this.point(i)
+  }
+
   /** The LSN of the last consistency point at or before time `t` (0 if none). */
   lsnAtTime(t: number): number {
-    let lo = 0
-    let hi = this.cplTimes.length - 1
-    let found = 0
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1
-      if (this.cplTimes[mid] <= t) {
-        found = this.cplLsns[mid]
-        lo = mid + 1
-      } else hi = mid - 1
+    return this.consistencyPointAt(t)?.lsn ?? 0
+  }
+
+  /** VDL and its commit time. */
+  latestPoint(): {lsn: number; time: number} {
+    return this.point(lastAtOrBelow(this.cplLsns, this.vdl))
+  }
+
+  /**
+   * The oldest consistency point whose whole image can still be read: none below the
+   * highest point any group's log has been folded into pages up to (coalescing keeps only
+   * the exact point-pinned versions below it, not a range).
+   */
+  earliestRestorable(): {lsn: number; time: number} {
+    const folded = this.foldedThrough()
+    return folded === 0 ? this.point(-1) : this.point(lastAtOrBelow(this.cplLsns, folded - 1) + 1)
+  }
+
+  /** The consistency point at index `i` of the list; -1 is the volume as created. */
+  private point(i: number): {lsn: number; time: number} {
+    return i < 0 ? {lsn: 0, time: this.createdAt} : {lsn: this.cplLsns[i], time: this.cplTimes[i]}
+  }
+
+  private foldedThrough(): number {
+    return Math.max(0, ...this.groups.map((g) => g.pages.lsn))
+  }
+
+  private isConsistencyPoint(lsn: number): boolean {
+    return lsn === 0 || this.highestCplAtOrBelow(lsn) === lsn
+  }
+
+  /**
+   * Refuses a read-point the volume's image cannot be cloned or copied at: above VDL or
+   * not a consistency point (RangeError), or older than what is kept and not point-pinned
+   * (StorageUnavailable 'ReadPointCollected').
+   */
+  assertRestorable(lsn: number): void {
+    if (lsn > this.vdl) throw new RangeError(`LSN ${lsn} is above VDL ${this.vdl} of volume ${this.id}`)
+    if (!this.isConsistencyPoint(lsn)) throw new RangeError(`LSN ${lsn} is not a consistency point of volume ${this.id}`)
+    const folded = this.foldedThrough()
+    if (lsn < folded && !this.pins.pointLsns().includes(lsn)) {
+      throw new StorageUnavailable('ReadPointCollected', `LSN ${lsn} is older than what volume ${this.id} keeps: its log is folded into pages up to LSN ${folded}`)
     }
-    return found
   }
 
   /** A read-only view of the volume as of `lsn` (a consistency point at or above what is kept). */
@@ -805,9 +881,30 @@ export class Volume {
    * size — it pins the branch point here and holds only what it writes itself.
    */
   clone(id: string, lsn = this.vdl, directory?: string): Volume {
-    if (lsn > this.vdl) throw new RangeError(`LSN ${lsn} is above VDL ${this.vdl}`)
-    this.pinPoint(`clone:${id}`, lsn)
+    this.assertRestorable(lsn)
+    this.pinPoint(`${CLONE_PIN}${id}`, lsn)
     return new Volume({id, fleet: this.fleet, clock: this.clock, repair: this.repair, parent: {volume: this, lsn}, directory: directory})
+  }
+
+  /**
+   * Fills this blank volume with `source`'s image at `lsn` (through its parents): a
+   * restore that is a real copy, written as commits of whole pages, folded as it goes.
+   * The copy is independent: it keeps no link to the source.
+   */
+  copyFrom(source: Volume, lsn = source.vdl): void {
+    if (!this.isBlank) throw new Error(`volume ${this.id} already holds data`)
+    source.assertRestorable(lsn)
+    let batch: BlockWrite[] = []
+    const flush = () => {
+      this.commit(batch)
+      this.coalesce()
+      batch = []
+    }
+    for (const [block, page] of source.pagesAt(lsn)) {
+      batch.push({block, ranges: diffRanges(undefined, page)})
+      if (batch.length === COPY_BATCH_BLOCKS) flush()
+    }
+    if (batch.length > 0) flush()
   }
 
   /**
@@ -817,29 +914,29 @@ export class Volume {
   rewind(lsn: number): void {
     const w = this.writer
     if (!w) throw new StorageUnavailable('WriterFenced', `volume ${this.id} has no writer`)
-    const ceiling = this.rewoundFrom ?? w.vdl
-    if (lsn !== 0 && durableLsn(this.cplLsns, lsn) !== lsn) throw new RangeError(`LSN ${lsn} is not a consistency point of volume ${this.id}`)
+    const ceiling = this.backtrack?.from ?? w.vdl
+    if (!this.isConsistencyPoint(lsn)) throw new RangeError(`LSN ${lsn} is not a consistency point of volume ${this.id}`)
     if (lsn > ceiling) throw new RangeError(`LSN ${lsn} is above the highest consistency point kept (${ceiling})`)
     if (this.groups.some((g) => lsn < g.pages.lsn)) {
       throw new StorageUnavailable('ReadPointCollected', `LSN ${lsn} is older than what volume ${this.id} keeps`)
     }
-    this.rewoundFrom = ceiling
+    this.backtrack = lsn === ceiling ? undefined : {to: lsn, from: ceiling}
     w.vdl = lsn
     w.vcl = lsn
-    if (lsn === ceiling) this.rewoundFrom = undefined
+    this.persistMeta()
   }
 
   /** A write after a rewind makes it permanent: the kept log above VDL is truncated under a new epoch. */
   private discardRewoundLog(): void {
     const w = this.writer!
+    this.backtrack = undefined
     this.truncateAbove(w.vdl)
-    this.rewoundFrom = undefined
     this.writer = this.newWriter(w.vdl, w.nextLsn)
     this.updateDurability(this.writer)
   }
 
   get rewound(): boolean {
-    return this.rewoundFrom !== undefined
+    return this.backtrack !== undefined
   }
 
   // ----- reporting -----
@@ -855,20 +952,25 @@ export class Volume {
     return blocks
   }
 
+  /** Every block as of `readPoint` that is not all zeros, in block order, read through the normal read path. */
+  *pagesAt(readPoint = this.vdl): Generator<[number, Uint8Array]> {
+    for (const block of [...this.blocksAt(readPoint)].sort((a, b) => a - b)) {
+      const page = this.readBlock(block, readPoint)
+      if (!isZeroPage(page)) yield [block, page]
+    }
+  }
+
   /**
    * A checksum of the whole volume as of `readPoint` (default VDL), read block by block
    * through the normal read path: two volumes (or one volume at two times) with the same
    * content have the same checksum.
    */
   contentChecksum(readPoint = this.vdl): {crc32: string; blocks: number; readPoint: number} {
-    const blocks = this.blocksAt(readPoint)
     const header = new Uint8Array(8)
     const view = new DataView(header.buffer)
     let crc = 0
     let counted = 0
-    for (const block of [...blocks].sort((a, b) => a - b)) {
-      const page = this.readBlock(block, readPoint)
-      if (page.every((b) => b === 0)) continue
+    for (const [block, page] of this.pagesAt(readPoint)) {
       view.setFloat64(0, block)
       crc = crc32(page, crc32(header, crc))
       counted++
@@ -916,6 +1018,31 @@ export class Volume {
     this.persistMeta()
     return s
   }
+}
+
+/** Pages per commit when a volume is copied: 2 MiB, so a copy's log is folded in step as it grows. */
+const COPY_BATCH_BLOCKS = 256
+
+/** The index of the last entry of ascending `xs` at or below `x` (-1 if none). */
+function lastAtOrBelow(xs: readonly number[], x: number): number {
+  let lo = 0
+  let hi = xs.length - 1
+  let found = -1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    if (xs[mid] <= x) {
+      found = mid
+      lo = mid + 1
+    } else hi = mid - 1
+  }
+  return found
+}
+
+function isZeroPage(page: Uint8Array): boolean {
+  // A word at a time: a copy checks every page of the volume.
+  const words = new Uint32Array(page.buffer, page.byteOffset, page.byteLength >> 2)
+  for (const word of words) if (word !== 0) return false
+  return true
 }
 
 export type VolumeEvent =
