@@ -35,7 +35,7 @@ export class StorageRegistry {
 
   /**
    * The volume of a cluster (or a template), opened from disk — after its parent, for a
-   * clone — or created empty on first use.
+   * clone, even a retired one — or created empty on first use.
    */
   volume(region: string, id: string): Volume {
     let volume = this.volumes.get(`${region}/${id}`)
@@ -64,10 +64,17 @@ export class StorageRegistry {
     return this.has(region, id) || (directory !== undefined && Volume.persistedState(directory) !== undefined)
   }
 
-  /** A volume to restore or clone from: it must exist. */
+  private isRetired(region: string, id: string): boolean {
+    const directory = this.directory(region, id)
+    return this.volumes.get(`${region}/${id}`)?.retired ?? (directory !== undefined && Volume.persistedState(directory)?.retired === true)
+  }
+
+  /** A volume to restore or clone from: it must exist and belong to a cluster still there. */
   private source(region: string, id: string): Volume {
     if (!this.exists(region, id)) throw new Error(`no volume ${id} in ${region}`)
-    return this.volume(region, id)
+    const volume = this.volume(region, id)
+    if (volume.retired) throw new Error(`volume ${id} in ${region} is retired: its cluster was deleted`)
+    return volume
   }
 
   private refuseExisting(region: string, id: string): void {
@@ -109,32 +116,46 @@ export class StorageRegistry {
     return this.volume(region, `${TEMPLATE_PREFIX}${name}`)
   }
 
-  /** Deletes a volume and its files (its cluster is gone). */
+  /**
+   * Deletes a volume and its files (its cluster is gone) — unless copy-on-write children
+   * still read through it: then it is retired, and deleted when its last child goes (a
+   * retired parent that loses its last child goes too; a template stays).
+   */
   drop(region: string, id: string): void {
-    const key = `${region}/${id}`
-    const volume = this.volumes.get(key)
-    const parent = volume?.parentVolume
-    parent?.volume.releasePin(`${CLONE_PIN}${id}`)
-    volume?.close()
-    this.volumes.delete(key)
+    if (!this.exists(region, id)) return
+    const volume = this.volume(region, id)
+    if (volume.cloneChildren().length > 0) {
+      volume.retire()
+      return
+    }
+    volume.close()
+    this.volumes.delete(`${region}/${id}`)
     const dir = this.directory(region, id)
+    // Files before the parent's pin: a crash in between leaves a stale pin (space), never a child whose branch point is gone.
     if (dir) fs.rmSync(dir, {recursive: true, force: true})
+    const parent = volume.parentVolume?.volume
+    if (!parent) return
+    parent.releasePin(`${CLONE_PIN}${id}`)
+    if (parent.retired && !parent.id.startsWith(TEMPLATE_PREFIX)) this.drop(region, parent.id)
   }
 
-  /** Cluster volumes persisted by an earlier run, by Region (templates are not listed). */
+  /** Cluster volumes persisted by an earlier run, by Region (templates and retired volumes are not listed). */
   persisted(): {region: string; id: string}[] {
     const root = this.options.home && path.join(this.options.home, 'volumes')
     if (!root || !fs.existsSync(root)) return []
     return fs.readdirSync(root).flatMap((region) =>
-      fs.readdirSync(path.join(root, region)).filter((id) => !id.startsWith(TEMPLATE_PREFIX)).map((id) => ({region, id})),
+      fs
+        .readdirSync(path.join(root, region))
+        .filter((id) => !id.startsWith(TEMPLATE_PREFIX) && !this.isRetired(region, id))
+        .map((id) => ({region, id})),
     )
   }
 
-  /** Open cluster volumes (templates are not listed). */
+  /** Open cluster volumes (templates and retired volumes are not listed). */
   open(): {region: string; id: string; volume: Volume}[] {
     return [...this.volumes].flatMap(([key, volume]) => {
       const [region, id] = key.split('/')
-      return id.startsWith(TEMPLATE_PREFIX) ? [] : [{region, id, volume}]
+      return id.startsWith(TEMPLATE_PREFIX) || volume.retired ? [] : [{region, id, volume}]
     })
   }
 

@@ -62,6 +62,8 @@ interface VolumeMeta {
   parent?: {id: string; lsn: number}
   /** Backtracked to `to` from `from`: recovery ends at `to` and keeps the log up to `from`. */
   rewound?: {to: number; from: number}
+  /** Its cluster is gone but copy-on-write children still read through it. */
+  retired?: true
   groups: {index: number; membershipEpoch: number; members: {id: string; node: string; state: string}[]}[]
 }
 
@@ -119,6 +121,7 @@ export class Volume {
    * `to` is kept until the next write. Persisted, so a restart does not undo a backtrack.
    */
   private backtrack?: {to: number; from: number}
+  private isRetired = false
   /** Log discarded by recovery or by a rewind made permanent: everything above `after` written before `epoch`. */
   private readonly truncations: {after: number; epoch: number}[] = []
   private readonly unavailableSince = new Map<string, number>()
@@ -192,6 +195,7 @@ export class Volume {
     this.sortCpls()
     this.persistedCpls = folded.lsns.length
     this.writer = undefined
+    this.isRetired = meta.retired === true
     this.backtrack = meta.rewound
     this.recover()
   }
@@ -219,6 +223,7 @@ export class Volume {
       points: this.pins.list().filter((p) => p.kind === 'point').map(({name, lsn}) => ({name, lsn})),
       parent: this.parent && {id: this.parent.volume.id, lsn: this.parent.lsn},
       rewound: this.backtrack,
+      retired: this.isRetired || undefined,
       groups: this.groups.map((g) => ({
         index: g.index,
         membershipEpoch: g.membershipEpoch,
@@ -228,12 +233,25 @@ export class Volume {
     writeFileAtomic(this.files.metaPath(), JSON.stringify(meta))
   }
 
-  /** What the registry needs of a persisted volume in `directory` without opening it: the parent it branches from (to be opened before it). */
-  static persistedState(directory: string): {parent?: {id: string; lsn: number}} | undefined {
+  /**
+   * What the registry needs of a persisted volume in `directory` without opening it: the
+   * parent it branches from (to be opened before it) and whether it is retired.
+   */
+  static persistedState(directory: string): {parent?: {id: string; lsn: number}; retired: boolean} | undefined {
     const file = VolumeDirectory.metaPathIn(directory)
     if (!fs.existsSync(file)) return undefined
     const meta = JSON.parse(fs.readFileSync(file, 'utf8')) as VolumeMeta
-    return {parent: meta.parent}
+    return {parent: meta.parent, retired: meta.retired === true}
+  }
+
+  /** Its cluster is gone, but copy-on-write children still read through it: kept until the last goes. */
+  get retired(): boolean {
+    return this.isRetired
+  }
+
+  retire(): void {
+    this.isRetired = true
+    this.persistMeta()
   }
 
   /** Names of the copy-on-write children branching from this volume (from their pins). */
