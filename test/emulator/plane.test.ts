@@ -10,6 +10,9 @@ import {ControlPlane} from '../../src/lib/emulator/control/plane.js'
 import {Store} from '../../src/lib/emulator/control/store.js'
 import {timingProfile} from '../../src/lib/emulator/control/timing.js'
 import {Prng} from '../../src/lib/emulator/prng.js'
+import {StorageRegistry} from '../../src/lib/emulator/storage/registry.js'
+import {DEFAULT_REPAIR} from '../../src/lib/emulator/storage/volume.js'
+import {StorageVolumes} from '../../src/lib/emulator/storage-volumes.js'
 import {makePlane, PG_CLUSTER} from './helpers.js'
 
 const R = 'us-east-1'
@@ -34,7 +37,9 @@ function readyCluster(plane: ControlPlane, id = 'c1', n = 2) {
 
 const clusterOf = (plane: ControlPlane, id: string) => plane.describeDBClusters(R, {DBClusterIdentifier: id}).items[0]
 const instanceOf = (plane: ControlPlane, id: string) => plane.describeDBInstances(R, {DBInstanceIdentifier: id}).items[0].instance
-const eventIds = (plane: ControlPlane) => plane.describeEvents(R, {}).items.map((e) => `${e.eventId} ${e.sourceId}`)
+// Automated backups (snapshot events) have their own tests (time-travel.test.ts).
+const eventIds = (plane: ControlPlane) =>
+  plane.describeEvents(R, {}).items.filter((e) => e.sourceType !== 'db-cluster-snapshot').map((e) => `${e.eventId} ${e.sourceId}`)
 
 describe('timing profiles', () => {
   it('instant completes every transition inside the request', () => {
@@ -129,7 +134,7 @@ describe('cluster state machine', () => {
     expect(snapshots.map((s) => [s.snapshot.id, s.snapshot.status, s.snapshot.snapshotType, s.snapshot.clusterId]))
       .toEqual([['final-1', 'available', 'manual', 'c1']])
     expect(eventIds(plane)).toContain('RDS-EVENT-0171 c1')
-    expect(eventIds(plane)).toContain('RDS-EVENT-0075 final-1')
+    expect(plane.describeEvents(R, {SourceType: 'db-cluster-snapshot'}).items.map((e) => `${e.eventId} ${e.sourceId}`)).toContain('RDS-EVENT-0075 final-1')
   })
 
   it('rename with ApplyImmediately re-keys the cluster and its instances', () => {
@@ -328,12 +333,12 @@ describe('describe, regions and events', () => {
     plane.createDBCluster(R, {DBClusterIdentifier: 'c1', ...PG_CLUSTER})
     clock.advance(61 * 60_000)
     expect(plane.describeEvents(R, {}).items).toHaveLength(0)
-    expect(plane.describeEvents(R, {Duration: 120}).items).toHaveLength(1)
+    expect(plane.describeEvents(R, {Duration: 120, SourceType: 'db-cluster'}).items).toHaveLength(1)
     expect(plane.describeEvents(R, {StartTime: new Date(clock.now() - 2 * 3_600_000), SourceType: 'db-cluster', SourceIdentifier: 'C1'}).items)
       .toHaveLength(1)
     expect(fault(() => plane.describeEvents(R, {SourceType: 'nonsense'})).code).toBe('InvalidParameterValue')
     clock.advance(14 * 24 * 3_600_000)
-    expect(plane.describeEvents(R, {Duration: 30 * 24 * 60}).items).toHaveLength(0)
+    expect(plane.describeEvents(R, {Duration: 30 * 24 * 60, SourceType: 'db-cluster'}).items).toHaveLength(0)
   })
 
   it('engine versions: defaults are the newest, unknown engines and versions are refused', () => {
@@ -354,7 +359,8 @@ describe('persistence', () => {
   it('a reopened store restores resources, the PRNG and pending transitions', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'auroractl-plane-')), 'state.db')
     const clock = new ManualClock()
-    const open = () => new ControlPlane({clock, prng: new Prng(7), store: new Store(path), timing: timingProfile('fast')})
+    const volumes = new StorageVolumes(new StorageRegistry({clock, repair: DEFAULT_REPAIR}))
+    const open = () => new ControlPlane({clock, prng: new Prng(7), store: new Store(path), timing: timingProfile('fast'), volumes})
     const first = open()
     first.createDBCluster(R, {DBClusterIdentifier: 'c1', ...PG_CLUSTER})
     const reopened = open()

@@ -150,6 +150,7 @@ export function renderVolume(v: VolumeReport, c: ChalkInstance): string {
     `${c.dim('Reads'.padEnd(12))}  ${quorum(c, v.readQuorum, '3/6')}`,
     `${c.dim('Repair'.padEnd(12))}  ${v.repairPaused ? c.yellow('paused') : 'running'}`,
   ]
+  if (v.backup) lines.push(`${c.dim('Backup'.padEnd(12))}  continuous from LSN ${v.backup.fromLsn}; ${bytes(v.backup.archivedBytes)} of log archived`)
   if (v.content) {
     const content = 'crc32' in v.content ? `crc32 ${v.content.crc32} over ${v.content.blocks} blocks, read at LSN ${v.content.readPoint}` : c.red(`reads refused: ${v.content.message}`)
     lines.push(`${c.dim('Content'.padEnd(12))}  ${content}`)

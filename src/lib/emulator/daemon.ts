@@ -23,7 +23,8 @@ import {Store} from './control/store.js'
 import {isTimingProfileName, timingProfile} from './control/timing.js'
 import {Prng, seedFromEnv} from './prng.js'
 import {ComputeAdmin} from './compute-admin.js'
-import {StorageAdmin} from './storage-admin.js'
+import {StorageAdmin, storageRegistry} from './storage-admin.js'
+import {StorageVolumes} from './storage-volumes.js'
 
 /** How often the scheduler checks for due transitions (the fast profile's steps are a few hundred ms). */
 const TICK_INTERVAL_MS = 50
@@ -113,8 +114,9 @@ async function main(): Promise<void> {
   const clock = new SystemClock(Number(store.readMeta(CLOCK_OFFSET_KEY) ?? '0'))
   const prng = new Prng(seed)
   const timing = timingProfile(timingName)
-  const plane = new ControlPlane({clock, prng, store, timing})
-  const storage = new StorageAdmin(plane, clock, timing, home)
+  const registry = storageRegistry(clock, timing, home)
+  const plane = new ControlPlane({clock, prng, store, timing, volumes: new StorageVolumes(registry)})
+  const storage = new StorageAdmin(plane, registry, clock)
   storage.reconcile()
   storage.openPersisted()
   const compute = new ComputeAdmin(plane, storage, clock, log)

@@ -48,6 +48,8 @@ export interface VolumeReport {
   protectionGroups: ProtectionGroupReport[]
   repairPaused: boolean
   recentEvents: (VolumeEvent & {at: string})[]
+  /** The continuous backup in the backup store: how far back it reaches and the log it holds. */
+  backup?: {fromLsn: number; archivedBytes: number}
   /** With `checksum`: the content read back through the read path, or why reads are refused. */
   content?: {crc32: string; blocks: number; readPoint: number} | {error: string; message: string}
 }
@@ -70,35 +72,53 @@ export type FaultAction =
 
 const badRequest = (message: string) => new RdsFault('InvalidParameterValue', 400, message)
 
+/** The registry of every Region's volumes under `home`, repairing at the timing profile's pace. */
+export function storageRegistry(clock: Clock, timing: TimingProfile, home?: string): StorageRegistry {
+  return new StorageRegistry({home, clock, repair: {detectionDelayMs: timing.segmentRepairDetection, bytesPerSecond: REPAIR_BYTES_PER_SECOND}})
+}
+
 /**
  * The emulator's storage as the admin API shows and drives it: a volume for every
- * cluster, storage faults and repair. It keeps volumes in step with the control plane.
+ * cluster and snapshot, storage faults and repair. It keeps volumes in step with the control plane.
  */
 export class StorageAdmin {
-  readonly registry: StorageRegistry
   private readonly events = new Map<string, (VolumeEvent & {at: string})[]>()
 
   constructor(
     private readonly plane: ControlPlane,
+    readonly registry: StorageRegistry,
     private readonly clock: Clock,
-    timing: TimingProfile,
-    home?: string,
-  ) {
-    this.registry = new StorageRegistry({home, clock, repair: {detectionDelayMs: timing.segmentRepairDetection, bytesPerSecond: REPAIR_BYTES_PER_SECOND}})
-  }
+  ) {}
 
   /**
-   * Deletes the volumes whose cluster is gone. A cluster's volume is opened (or created
-   * empty) when it is first used, so a thousand idle clusters cost no files.
+   * Drops the volumes whose cluster or snapshot is gone (storage keeps one while clones still share its pages),
+   * and keeps each open cluster volume's log for its backup retention and backtrack windows. A cluster's volume
+   * is opened (or created empty) when it is first used, so a thousand idle clusters cost no files.
    */
   reconcile(): void {
-    const wanted = new Set(this.plane.clusterRefs().map((r) => `${r.region}/${r.resourceId}`))
+    const wanted = new Set(this.plane.volumeIds().map((v) => `${v.region}/${v.id}`))
     for (const {region, id} of [...this.registry.persisted(), ...this.registry.open()]) {
       if (!wanted.has(`${region}/${id}`)) {
         this.registry.drop(region, id)
         this.events.delete(id)
       }
     }
+    for (const ref of this.plane.clusterRefs()) {
+      if (this.registry.has(ref.region, ref.resourceId)) this.keepWindows(ref, this.registry.volume(ref.region, ref.resourceId))
+    }
+  }
+
+  /**
+   * Backtrack rewinds the live log, so coalescing stays below the backtrack window. Point-in-time restore reads the
+   * continuous backup instead, which need not reach back past the oldest automated snapshot.
+   */
+  private keepWindows(ref: ClusterRef, volume: Volume): void {
+    if (ref.backtrackWindow > 0) {
+      volume.pins.pinRange('backtrack-window', () => volume.lsnAtTime(this.clock.now() - ref.backtrackWindow * 1000))
+    } else {
+      volume.pins.release('backtrack-window')
+    }
+    if (ref.backupBaseLsn !== undefined) volume.trimBackup(ref.backupBaseLsn)
   }
 
   /** Opens, at start-up, the volumes an earlier run persisted, so their recovery runs at once. */
@@ -120,7 +140,11 @@ export class StorageAdmin {
   /** A cluster's volume, opened (or created empty) on first use. */
   volumeOf(region: string, cluster: string): {ref: ClusterRef; volume: Volume} {
     const ref = this.plane.clusterRef(region, cluster)
-    if (!this.registry.has(region, ref.resourceId)) this.watch(ref, this.registry.volume(region, ref.resourceId))
+    if (!this.registry.has(region, ref.resourceId)) {
+      const volume = this.registry.volume(region, ref.resourceId)
+      this.watch(ref, volume)
+      this.keepWindows(ref, volume)
+    }
     return {ref, volume: this.registry.volume(region, ref.resourceId)}
   }
 
@@ -171,6 +195,7 @@ export class StorageAdmin {
       protectionGroups: groups,
       repairPaused: this.registry.repairPaused,
       recentEvents: this.events.get(ref.resourceId) ?? [],
+      backup: volume.backup,
       content: options.checksum ? this.content(volume) : undefined,
     }
   }
@@ -192,6 +217,9 @@ export class StorageAdmin {
   write(region: string, cluster: string, records: number): {committed: number; vdl: number} {
     if (!Number.isInteger(records) || records < 1 || records > 100_000) throw badRequest('records must be an integer from 1 to 100000')
     const {ref, volume} = this.volumeOf(region, cluster)
+    if (ref.status === 'backtracking') {
+      throw new RdsFault('InvalidDBClusterStateFault', 400, `DbCluster ${ref.id} is backtracking; writes resume when the backtrack completes.`)
+    }
     if (holdsFileSystem(volume)) {
       throw new RdsFault('InvalidDBClusterStateFault', 400, `The volume of ${ref.id} holds a database; raw records would corrupt it. Write through SQL instead (auroractl connect ${ref.id}).`)
     }

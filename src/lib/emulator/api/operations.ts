@@ -3,8 +3,9 @@ import type {DescribeEventsInput} from '../control/events.js'
 import type {CreateDBInstanceInput, ModifyDBInstanceInput} from '../control/instances.js'
 import type {Filter, Page} from '../control/paging.js'
 import type {ControlPlane} from '../control/plane.js'
+import type {RestoreDBClusterFromSnapshotInput, RestoreDBClusterToPointInTimeInput} from '../control/restore.js'
 import type {ParamSpec} from './query-params.js'
-import {clusterShape, engineVersionShape, eventShape, instanceShape, snapshotShape} from './shapes.js'
+import {backtrackShape, clusterShape, engineVersionShape, eventShape, instanceShape, snapshotShape} from './shapes.js'
 import type {XmlValue} from './xml.js'
 
 /** One RDS action: its parameters (names and types from the RDS model), the required ones, and what it does. */
@@ -131,12 +132,81 @@ export const OPERATIONS: Record<string, Operation> = {
   DescribeDBClusterSnapshots: {
     params: {
       DBClusterIdentifier: 'string', DBClusterSnapshotIdentifier: 'string', SnapshotType: 'string', Filters: filters,
-      IncludeShared: 'boolean', IncludePublic: 'boolean', ...paging,
+      IncludeShared: 'boolean', IncludePublic: 'boolean', DbClusterResourceId: 'string', ...paging,
     },
     required: [],
     handle: (plane, region, input) => {
       const page = plane.describeDBClusterSnapshots(region, as<{DBClusterIdentifier?: string}>(input))
       return withMarker({DBClusterSnapshots: page.items.map((s) => snapshotShape(s.region, s.snapshot))}, page.marker)
+    },
+  },
+  CreateDBClusterSnapshot: {
+    params: {DBClusterSnapshotIdentifier: 'string', DBClusterIdentifier: 'string', Tags: tags},
+    required: ['DBClusterSnapshotIdentifier', 'DBClusterIdentifier'],
+    handle: (plane, region, input) => {
+      const {snapshot} = plane.createDBClusterSnapshot(region, as<{DBClusterSnapshotIdentifier: string; DBClusterIdentifier: string}>(input))
+      return {DBClusterSnapshot: snapshotShape(region, snapshot)}
+    },
+  },
+  DeleteDBClusterSnapshot: {
+    params: {DBClusterSnapshotIdentifier: 'string'},
+    required: ['DBClusterSnapshotIdentifier'],
+    handle: (plane, region, input) => {
+      const {snapshot} = plane.deleteDBClusterSnapshot(region, as<{DBClusterSnapshotIdentifier: string}>(input))
+      return {DBClusterSnapshot: snapshotShape(region, snapshot)}
+    },
+  },
+  CopyDBClusterSnapshot: {
+    params: {
+      SourceDBClusterSnapshotIdentifier: 'string', TargetDBClusterSnapshotIdentifier: 'string', KmsKeyId: 'string',
+      PreSignedUrl: 'string', CopyTags: 'boolean', Tags: tags,
+    },
+    required: ['SourceDBClusterSnapshotIdentifier', 'TargetDBClusterSnapshotIdentifier'],
+    handle: (plane, region, input) => {
+      const {snapshot} = plane.copyDBClusterSnapshot(
+        region, as<{SourceDBClusterSnapshotIdentifier: string; TargetDBClusterSnapshotIdentifier: string}>(input),
+      )
+      return {DBClusterSnapshot: snapshotShape(region, snapshot)}
+    },
+  },
+  RestoreDBClusterFromSnapshot: {
+    params: {
+      DBClusterIdentifier: 'string', SnapshotIdentifier: 'string', Engine: 'string', EngineVersion: 'string', Port: 'integer',
+      AvailabilityZones: {list: 'string', member: 'AvailabilityZone'}, DatabaseName: 'string', EngineMode: 'string',
+      VpcSecurityGroupIds: {list: 'string', member: 'VpcSecurityGroupId'}, Tags: tags, BacktrackWindow: 'integer',
+      DeletionProtection: 'boolean', ServerlessV2ScalingConfiguration: serverlessV2, BackupRetentionPeriod: 'integer',
+      PreferredBackupWindow: 'string', DBSubnetGroupName: 'string', DBClusterParameterGroupName: 'string', CopyTagsToSnapshot: 'boolean',
+    },
+    required: ['DBClusterIdentifier', 'SnapshotIdentifier', 'Engine'],
+    handle: (plane, region, input) => ({
+      DBCluster: clusterShape(plane.restoreDBClusterFromSnapshot(region, as<RestoreDBClusterFromSnapshotInput>(input))),
+    }),
+  },
+  RestoreDBClusterToPointInTime: {
+    params: {
+      DBClusterIdentifier: 'string', SourceDBClusterIdentifier: 'string', SourceDbClusterResourceId: 'string', RestoreType: 'string',
+      RestoreToTime: 'timestamp', UseLatestRestorableTime: 'boolean', Port: 'integer', EngineMode: 'string',
+      VpcSecurityGroupIds: {list: 'string', member: 'VpcSecurityGroupId'}, Tags: tags, BacktrackWindow: 'integer',
+      DeletionProtection: 'boolean', ServerlessV2ScalingConfiguration: serverlessV2, BackupRetentionPeriod: 'integer',
+      PreferredBackupWindow: 'string', DBSubnetGroupName: 'string', DBClusterParameterGroupName: 'string', CopyTagsToSnapshot: 'boolean',
+    },
+    required: ['DBClusterIdentifier'],
+    handle: (plane, region, input) => ({
+      DBCluster: clusterShape(plane.restoreDBClusterToPointInTime(region, as<RestoreDBClusterToPointInTimeInput>(input))),
+    }),
+  },
+  BacktrackDBCluster: {
+    params: {DBClusterIdentifier: 'string', BacktrackTo: 'timestamp', Force: 'boolean', UseEarliestTimeOnPointInTimeUnavailable: 'boolean'},
+    required: ['DBClusterIdentifier', 'BacktrackTo'],
+    handle: (plane, region, input) =>
+      backtrackShape(plane.backtrackDBCluster(region, as<{DBClusterIdentifier: string; BacktrackTo: Date}>(input))),
+  },
+  DescribeDBClusterBacktracks: {
+    params: {DBClusterIdentifier: 'string', BacktrackIdentifier: 'string', Filters: filters, ...paging},
+    required: ['DBClusterIdentifier'],
+    handle: (plane, region, input) => {
+      const page = plane.describeDBClusterBacktracks(region, as<{DBClusterIdentifier: string}>(input))
+      return withMarker({DBClusterBacktracks: page.items.map(backtrackShape)}, page.marker)
     },
   },
   DescribeDBEngineVersions: {

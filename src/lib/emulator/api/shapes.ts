@@ -1,5 +1,5 @@
 import {engineDescription, engineVersions, licenseModel, versionDescription, type EngineVersionInfo} from '../control/engines.js'
-import {clusterArn, clusterSnapshotArn, instanceArn, type ClusterSnapshot, type RdsEvent} from '../control/model.js'
+import {clusterArn, clusterSnapshotArn, instanceArn, type Backtrack, type ClusterSnapshot, type RdsEvent} from '../control/model.js'
 import type {ClusterView, InstanceView} from '../control/views.js'
 import type {XmlValue} from './xml.js'
 
@@ -10,6 +10,7 @@ const LIST_MEMBER_NAMES: Record<string, string> = {
   DBClusters: 'DBCluster',
   DBInstances: 'DBInstance',
   DBClusterSnapshots: 'DBClusterSnapshot',
+  DBClusterBacktracks: 'DBClusterBacktrack',
   DBEngineVersions: 'DBEngineVersion',
   Events: 'Event',
   EventCategories: 'EventCategory',
@@ -52,10 +53,11 @@ export function clusterShape(view: ClusterView): Record<string, XmlValue> {
     DBClusterParameterGroup: `default.${family}`,
     DBSubnetGroup: 'default',
     Status: c.status,
-    EarliestRestorableTime: c.status === 'creating' ? undefined : new Date(c.createdAt),
+    EarliestRestorableTime: view.restorable && new Date(view.restorable.earliest),
     Endpoint: `${c.id}.cluster-${endpointHash}.${region}.${AWS_DOMAIN}`,
     ReaderEndpoint: `${c.id}.cluster-ro-${endpointHash}.${region}.${AWS_DOMAIN}`,
     MultiAZ: zonesInUse.size > 1,
+    LatestRestorableTime: view.restorable && new Date(view.restorable.latest),
     Engine: c.engine,
     EngineVersion: c.engineVersion,
     Port: c.port,
@@ -75,6 +77,7 @@ export function clusterShape(view: ClusterView): Record<string, XmlValue> {
     DBClusterArn: clusterArn(region, c.id),
     IAMDatabaseAuthenticationEnabled: false,
     ClusterCreateTime: new Date(c.createdAt),
+    EarliestBacktrackTime: view.earliestBacktrackTime === undefined ? undefined : new Date(view.earliestBacktrackTime),
     BacktrackWindow: c.engine === 'aurora-mysql' ? c.backtrackWindow : undefined,
     PendingModifiedValues: Object.keys(pending).length > 0 ? pending : undefined,
     EngineMode: 'provisioned',
@@ -87,6 +90,7 @@ export function clusterShape(view: ClusterView): Record<string, XmlValue> {
     DomainMemberships: [],
     TagList: c.tags,
     NetworkType: 'IPV4',
+    CloneGroupId: c.cloneGroupId,
     ServerlessV2ScalingConfiguration: c.serverlessV2 ? {...c.serverlessV2} : undefined,
     MasterUserSecret: c.masterUserSecretArn ? {SecretArn: c.masterUserSecretArn, SecretStatus: 'active'} : undefined,
   }
@@ -159,11 +163,25 @@ export function snapshotShape(region: string, s: ClusterSnapshot): Record<string
     SnapshotType: s.snapshotType,
     PercentProgress: s.status === 'available' ? 100 : 0,
     StorageEncrypted: s.storageEncrypted,
+    BackupRetentionPeriod: s.backupRetentionPeriod,
+    PreferredBackupWindow: s.preferredBackupWindow,
     DBClusterSnapshotArn: clusterSnapshotArn(region, s.id),
+    SourceDBClusterSnapshotArn: s.sourceSnapshotArn,
     IAMDatabaseAuthenticationEnabled: false,
-    TagList: [],
+    TagList: s.tags,
     StorageType: 'aurora',
     DbClusterResourceId: s.clusterResourceId,
+  }
+}
+
+export function backtrackShape(b: Backtrack): Record<string, XmlValue> {
+  return {
+    DBClusterIdentifier: b.clusterId,
+    BacktrackIdentifier: b.id,
+    BacktrackTo: new Date(b.backtrackTo),
+    BacktrackedFrom: new Date(b.backtrackedFrom),
+    BacktrackRequestCreationTime: new Date(b.requestedAt),
+    Status: b.status,
   }
 }
 

@@ -2,15 +2,16 @@ import type {Prng} from '../prng.js'
 import {compareVersions, defaultPort, resolveEngineVersion, type EngineVersionInfo} from './engines.js'
 import {EVENTS} from './events.js'
 import {
-  dbClusterAlreadyExists, dbClusterSnapshotAlreadyExists, dbClusterSnapshotNotFound, invalidDbClusterState,
+  dbClusterAlreadyExists, dbClusterSnapshotAlreadyExists, invalidDbClusterState,
   invalidParameterCombination, invalidParameterValue,
 } from './faults.js'
 import {
-  moveCluster, moveInstance, requireClusterStatus, requireInstanceStatus, type Cluster, type ClusterSnapshot,
+  moveCluster, moveInstance, requireClusterStatus, requireInstanceStatus, type Cluster,
   type ServerlessV2Scaling, type Tag,
 } from './model.js'
 import {paginate, stripArn, validateMaxRecords, type Filter, type Page, type PageOf} from './paging.js'
 import {availabilityZones, findCluster, membersOf, type RegionState} from './regions.js'
+import {takeFinalSnapshot} from './snapshots.js'
 import type {ControlState} from './state.js'
 import {
   validateBackupRetentionPeriod, validateBacktrackWindow, validateBackupWindow, validateIdentifier,
@@ -93,7 +94,7 @@ export function createDBCluster(state: ControlState, regionName: string, input: 
 
   const cluster: Cluster = {
     id,
-    resourceId: `cluster-${state.prng.fromAlphabet('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 26)}`,
+    resourceId: newClusterResourceId(state.prng),
     status: 'creating',
     engine,
     engineVersion: version.version,
@@ -119,7 +120,7 @@ export function createDBCluster(state: ControlState, regionName: string, input: 
   region.clusters.set(id, cluster)
   state.saveCluster(region, cluster)
   state.schedule(region, state.timing.clusterCreate, {type: 'cluster-created', cluster: cluster.resourceId})
-  return () => clusterView(region, cluster)
+  return () => clusterView(region, cluster, state.now)
 }
 
 export function describeDBClusters(state: ControlState, regionName: string, input: {DBClusterIdentifier?: string; Filters?: Filter[]} & Page): PageOf<ClusterView> {
@@ -144,7 +145,7 @@ export function describeDBClusters(state: ControlState, regionName: string, inpu
     }
   }
   const page = paginate(clusters, (c) => c.id, maxRecords, input.Marker)
-  return {items: page.items.map((c) => clusterView(region, c)), marker: page.marker}
+  return {items: page.items.map((c) => clusterView(region, c, state.now)), marker: page.marker}
 }
 
 export function modifyDBCluster(state: ControlState, regionName: string, input: ModifyDBClusterInput): () => ClusterView {
@@ -153,7 +154,15 @@ export function modifyDBCluster(state: ControlState, regionName: string, input: 
   requireClusterStatus(cluster, ['available'])
   const engine = cluster.engine
   if (input.BackupRetentionPeriod !== undefined) validateBackupRetentionPeriod(input.BackupRetentionPeriod)
-  if (input.BacktrackWindow !== undefined) validateBacktrackWindow(engine, input.BacktrackWindow)
+  if (input.BacktrackWindow !== undefined) {
+    validateBacktrackWindow(engine, input.BacktrackWindow)
+    // Backtrack is enabled at create or restore; a window of 0 turns it off for good (AURORA_FACTS §8).
+    if (input.BacktrackWindow > 0 && !cluster.backtrackWindow) {
+      throw invalidParameterCombination(
+        `Backtrack is not enabled for ${cluster.id}: it can only be enabled when a cluster is created or restored.`,
+      )
+    }
+  }
   if (input.Port !== undefined) validatePort(input.Port)
   if (input.PreferredBackupWindow !== undefined) validateBackupWindow(input.PreferredBackupWindow)
   if (input.PreferredMaintenanceWindow !== undefined) validateMaintenanceWindow(input.PreferredMaintenanceWindow)
@@ -230,7 +239,7 @@ export function modifyDBCluster(state: ControlState, regionName: string, input: 
     })
   }
   state.saveCluster(region, cluster)
-  return () => clusterView(region, cluster)
+  return () => clusterView(region, cluster, state.now)
 }
 
 export function deleteDBCluster(
@@ -260,21 +269,10 @@ export function deleteDBCluster(
     if (region.snapshots.has(snapshotId)) throw dbClusterSnapshotAlreadyExists(snapshotId)
   }
 
-  if (snapshotId !== undefined) {
-    const snapshot: ClusterSnapshot = {
-      id: snapshotId, clusterId: cluster.id, clusterResourceId: cluster.resourceId, status: 'creating',
-      snapshotType: 'manual', engine: cluster.engine, engineVersion: cluster.engineVersion, port: cluster.port,
-      masterUsername: cluster.masterUsername, availabilityZones: cluster.availabilityZones,
-      storageEncrypted: cluster.storageEncrypted, clusterCreatedAt: cluster.createdAt, createdAt: state.at,
-    }
-    region.snapshots.set(snapshotId, snapshot)
-    state.saveSnapshot(region, snapshot)
-    state.emit(region, EVENTS.snapshotCreating, snapshotId)
-    state.schedule(region, state.timing.snapshotCreate, {type: 'snapshot-created', snapshot: snapshotId})
-  }
+  if (snapshotId !== undefined) takeFinalSnapshot(state, region, cluster, snapshotId)
   moveCluster(cluster, 'deleting')
   state.saveCluster(region, cluster)
-  const view = clusterView(region, cluster)
+  const view = clusterView(region, cluster, state.now)
   state.schedule(region, Math.max(state.timing.clusterDelete, snapshotId ? state.timing.snapshotCreate : 0), {
     type: 'cluster-deleted', cluster: cluster.resourceId,
   })
@@ -294,7 +292,7 @@ export function stopDBCluster(state: ControlState, regionName: string, input: {D
     state.saveInstance(region, instance)
   }
   state.schedule(region, state.timing.clusterStop, {type: 'cluster-stopped', cluster: cluster.resourceId})
-  return () => clusterView(region, cluster)
+  return () => clusterView(region, cluster, state.now)
 }
 
 export function startDBCluster(state: ControlState, regionName: string, input: {DBClusterIdentifier: string}): () => ClusterView {
@@ -309,48 +307,7 @@ export function startDBCluster(state: ControlState, regionName: string, input: {
     state.saveInstance(region, instance)
   }
   state.schedule(region, state.timing.clusterStart, {type: 'cluster-started', cluster: cluster.resourceId})
-  return () => clusterView(region, cluster)
-}
-
-export function describeDBClusterSnapshots(
-  state: ControlState,
-  regionName: string,
-  input: {DBClusterIdentifier?: string; DBClusterSnapshotIdentifier?: string; SnapshotType?: string; Filters?: Filter[]} & Page,
-): PageOf<{region: string; snapshot: ClusterSnapshot}> {
-  const maxRecords = validateMaxRecords(input.MaxRecords)
-  const region = state.region(regionName)
-  let snapshots = [...region.snapshots.values()]
-  if (input.DBClusterSnapshotIdentifier !== undefined) {
-    const found = region.snapshots.get(stripArn(input.DBClusterSnapshotIdentifier).toLowerCase())
-    if (!found) throw dbClusterSnapshotNotFound(input.DBClusterSnapshotIdentifier)
-    snapshots = [found]
-  }
-  if (input.DBClusterIdentifier !== undefined) {
-    const clusterId = stripArn(input.DBClusterIdentifier).toLowerCase()
-    snapshots = snapshots.filter((s) => s.clusterId === clusterId)
-  }
-  if (input.SnapshotType !== undefined) snapshots = snapshots.filter((s) => s.snapshotType === input.SnapshotType)
-  for (const filter of input.Filters ?? []) {
-    const values = filter.Values
-    switch (filter.Name) {
-      case 'db-cluster-id':
-        snapshots = snapshots.filter((s) => values.some((v) => stripArn(v).toLowerCase() === s.clusterId))
-        break
-      case 'db-cluster-snapshot-id':
-        snapshots = snapshots.filter((s) => values.some((v) => stripArn(v).toLowerCase() === s.id))
-        break
-      case 'snapshot-type':
-        snapshots = snapshots.filter((s) => values.includes(s.snapshotType))
-        break
-      case 'engine':
-        snapshots = snapshots.filter((s) => values.includes(s.engine))
-        break
-      default:
-        throw invalidParameterValue(`Unrecognized filter name: ${filter.Name}.`)
-    }
-  }
-  const page = paginate(snapshots, (s) => s.id, maxRecords, input.Marker)
-  return {items: page.items.map((snapshot) => ({region: region.name, snapshot: structuredClone(snapshot)})), marker: page.marker}
+  return () => clusterView(region, cluster, state.now)
 }
 
 function validateUpgrade(cluster: Cluster, version: string, allowMajor: boolean): EngineVersionInfo {
@@ -376,18 +333,22 @@ function renameCluster(state: ControlState, region: RegionState, cluster: Cluste
   }
 }
 
-function secretArn(prng: Prng, region: string): string {
+export function newClusterResourceId(prng: Prng): string {
+  return `cluster-${prng.fromAlphabet('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 26)}`
+}
+
+export function secretArn(prng: Prng, region: string): string {
   return `arn:aws:secretsmanager:${region}:000000000000:secret:rds!cluster-${prng.uuid()}-${prng.fromAlphabet('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', 6)}`
 }
 
 /** AWS assigns a random 30-minute backup window when none is given. */
-function randomBackupWindow(prng: Prng): string {
+export function randomBackupWindow(prng: Prng): string {
   const start = prng.int(48) * 30
   return `${hhmm(start)}-${hhmm((start + 30) % 1440)}`
 }
 
 /** …and a random 30-minute weekly maintenance window. */
-function randomMaintenanceWindow(prng: Prng): string {
+export function randomMaintenanceWindow(prng: Prng): string {
   const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']
   const day = prng.int(7)
   const start = prng.int(48) * 30

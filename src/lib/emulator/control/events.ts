@@ -35,8 +35,10 @@ export const EVENTS = {
   instanceClassApplied: t('RDS-EVENT-0014', 'db-instance', 'configuration change', () => 'Finished applying modification to DB instance class'),
   instanceStopped: t('RDS-EVENT-0087', 'db-instance', 'notification', () => 'DB instance stopped'),
   instanceStarted: t('RDS-EVENT-0088', 'db-instance', 'notification', () => 'DB instance started'),
-  snapshotCreating: t('RDS-EVENT-0074', 'db-cluster-snapshot', 'creation', () => 'Creating manual cluster snapshot'),
-  snapshotCreated: t('RDS-EVENT-0075', 'db-cluster-snapshot', 'creation', () => 'Manual cluster snapshot created'),
+  snapshotCreating: t('RDS-EVENT-0074', 'db-cluster-snapshot', 'backup', () => 'Creating manual cluster snapshot'),
+  snapshotCreated: t('RDS-EVENT-0075', 'db-cluster-snapshot', 'backup', () => 'Manual cluster snapshot created'),
+  automatedSnapshotCreating: t('RDS-EVENT-0168', 'db-cluster-snapshot', 'backup', () => 'Creating automated cluster snapshot'),
+  automatedSnapshotCreated: t('RDS-EVENT-0169', 'db-cluster-snapshot', 'backup', () => 'Automated cluster snapshot created'),
 } as const
 
 /** Events are kept for 14 days (AURORA_FACTS §11). */

@@ -50,5 +50,5 @@ export function failoverDBCluster(state: ControlState, regionName: string, input
   const sameAz = writer !== undefined && writer.availabilityZone === target.availabilityZone
   state.emit(region, sameAz ? EVENTS.failoverStartedSameAz : EVENTS.failoverStartedCrossAz, cluster.id, target.id)
   state.schedule(region, state.timing.failoverPromote, {type: 'failover-promote', cluster: cluster.resourceId, target: target.id})
-  return () => clusterView(region, cluster)
+  return () => clusterView(region, cluster, state.now)
 }

@@ -36,3 +36,9 @@ export const dbClusterSnapshotAlreadyExists = (id: string) =>
     `Cannot create the snapshot because a snapshot with the identifier ${id} already exists.`,
   )
 export const instanceQuotaExceeded = (message: string) => new RdsFault('InstanceQuotaExceeded', 400, message)
+export const invalidDbClusterSnapshotState = (message: string) => new RdsFault('InvalidDBClusterSnapshotStateFault', 400, message)
+export const snapshotQuotaExceeded = () =>
+  new RdsFault('SnapshotQuotaExceeded', 400, 'Cannot create more than 100 manual DB cluster snapshots in this Region.')
+export const invalidRestore = (message: string) => new RdsFault('InvalidRestoreFault', 400, message)
+export const dbClusterBacktrackNotFound = (id: string) =>
+  new RdsFault('DBClusterBacktrackNotFoundFault', 404, `DBClusterBacktrack ${id} not found.`)

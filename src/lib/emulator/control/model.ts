@@ -5,7 +5,7 @@ export const ACCOUNT_ID = '000000000000'
 
 export type ClusterStatus =
   | 'creating' | 'available' | 'modifying' | 'renaming' | 'failing-over'
-  | 'stopping' | 'stopped' | 'starting' | 'deleting'
+  | 'stopping' | 'stopped' | 'starting' | 'deleting' | 'backtracking'
 
 export type InstanceStatus =
   | 'creating' | 'available' | 'modifying' | 'rebooting' | 'stopping' | 'stopped' | 'starting' | 'deleting'
@@ -13,7 +13,7 @@ export type InstanceStatus =
 /** Each status lists the statuses it may move to; anything else is a bug in the control plane. */
 export const CLUSTER_TRANSITIONS: Record<ClusterStatus, readonly ClusterStatus[]> = {
   creating: ['available'],
-  available: ['modifying', 'renaming', 'failing-over', 'stopping', 'deleting'],
+  available: ['modifying', 'renaming', 'failing-over', 'stopping', 'deleting', 'backtracking'],
   modifying: ['available'],
   renaming: ['available'],
   'failing-over': ['available'],
@@ -21,6 +21,7 @@ export const CLUSTER_TRANSITIONS: Record<ClusterStatus, readonly ClusterStatus[]
   stopped: ['starting', 'deleting'],
   starting: ['available'],
   deleting: [],
+  backtracking: ['available'],
 }
 
 export const INSTANCE_TRANSITIONS: Record<InstanceStatus, readonly InstanceStatus[]> = {
@@ -74,6 +75,12 @@ export interface Cluster {
   pending: ClusterPendingChanges
   /** Instance ids in creation order; the writer is flagged on the instance. */
   members: string[]
+  /** Shared by a copy-on-write clone and its source (DBCluster.CloneGroupId). */
+  cloneGroupId?: string
+  /** The resource id of the cluster this one is a copy-on-write clone of (at most 15 per source). */
+  cloneOf?: string
+  /** When the last backtrack completed (later times read the rewound state until the next write). */
+  backtrackedAt?: number
 }
 
 export interface Instance {
@@ -90,20 +97,47 @@ export interface Instance {
   tags: Tag[]
 }
 
+export type SnapshotStatus = 'creating' | 'copying' | 'available'
+
 export interface ClusterSnapshot {
   id: string
+  /** Names the snapshot's volume: a copy-on-write image of the cluster's volume at `lsn`. */
+  resourceId: string
   clusterId: string
   clusterResourceId: string
-  status: 'creating' | 'available'
-  snapshotType: 'manual'
+  status: SnapshotStatus
+  snapshotType: 'manual' | 'automated'
   engine: AuroraEngine
   engineVersion: string
   port: number
   masterUsername: string
+  /** Restores keep the source's credentials; never serialised into a reply, log or event. */
+  masterUserPassword?: string
+  databaseName?: string
   availabilityZones: string[]
   storageEncrypted: boolean
+  backupRetentionPeriod: number
+  preferredBackupWindow: string
   clusterCreatedAt: number
   createdAt: number
+  /** The consistent point of the cluster's volume the snapshot holds. */
+  lsn: number
+  sourceSnapshotArn?: string
+  tags: Tag[]
+}
+
+export type BacktrackStatus = 'pending' | 'applying' | 'completed' | 'failed'
+
+export interface Backtrack {
+  id: string
+  clusterId: string
+  clusterResourceId: string
+  status: BacktrackStatus
+  /** The requested time snapped to the consistent point the volume goes back to. */
+  backtrackTo: number
+  backtrackedFrom: number
+  requestedAt: number
+  lsn: number
 }
 
 export type EventSourceType = 'db-cluster' | 'db-instance' | 'db-cluster-snapshot'

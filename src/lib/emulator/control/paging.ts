@@ -34,7 +34,7 @@ export function paginate<T>(items: T[], key: (item: T) => string, maxRecords: nu
   return {items: slice.map((x) => x.item), ...(next ? {marker: next.k} : {})}
 }
 
-/** Identifiers may be given as ARNs (`arn:aws:rds:region:account:cluster:id`). */
+/** Identifiers may be given as ARNs (`arn:aws:rds:region:account:cluster:id`); an automated snapshot's id itself has a colon. */
 export function stripArn(identifier: string): string {
-  return identifier.startsWith('arn:') ? identifier.slice(identifier.lastIndexOf(':') + 1) : identifier
+  return identifier.startsWith('arn:') ? identifier.split(':').slice(6).join(':') : identifier
 }

@@ -6,7 +6,12 @@ import {describeEvents, type DescribeEventsInput} from './events.js'
 import {failoverDBCluster} from './failover.js'
 import {dbClusterNotFound, RdsFault} from './faults.js'
 import * as instances from './instances.js'
-import type {ClusterSnapshot, RdsEvent} from './model.js'
+import type {Backtrack, RdsEvent} from './model.js'
+import * as restore from './restore.js'
+import {backtrackDBCluster, describeDBClusterBacktracks} from './backtrack.js'
+import * as snapshots from './snapshots.js'
+import {oldestAutomatedSnapshot} from './snapshots.js'
+import type {VolumeService} from './volumes.js'
 import type {Filter, Page, PageOf} from './paging.js'
 import {ControlState} from './state.js'
 import type {Store} from './store.js'
@@ -19,6 +24,12 @@ export interface ClusterRef {
   resourceId: string
   engine: string
   status: string
+  /** Days of automated backups: how far back its volume must stay restorable. */
+  backupRetentionPeriod: number
+  /** Seconds the volume must stay rewindable (0: backtrack off). */
+  backtrackWindow: number
+  /** The LSN of the oldest automated snapshot: the continuous backup need not reach further back. */
+  backupBaseLsn?: number
 }
 
 /** What the compute needs of a cluster: who may log in, and which instance does what. */
@@ -34,6 +45,7 @@ export interface ControlPlaneOptions {
   prng: Prng
   store: Store
   timing: TimingProfile
+  volumes: VolumeService
 }
 
 /** Meta key of the persisted SystemClock offset (see `advanceClock`). */
@@ -52,7 +64,7 @@ export class ControlPlane {
 
   constructor(options: ControlPlaneOptions) {
     this.clock = options.clock
-    this.state = new ControlState(options.prng, options.timing, options.store)
+    this.state = new ControlState(options.prng, options.timing, options.store, options.volumes)
   }
 
   /** Applies every transition that is due; the daemon calls it from a timer. */
@@ -69,9 +81,25 @@ export class ControlPlane {
   clusterRefs(): ClusterRef[] {
     const refs: ClusterRef[] = []
     for (const region of this.state.regions.values()) {
-      for (const c of region.clusters.values()) refs.push({region: region.name, id: c.id, resourceId: c.resourceId, engine: c.engine, status: c.status})
+      for (const c of region.clusters.values()) {
+        refs.push({
+          region: region.name, id: c.id, resourceId: c.resourceId, engine: c.engine, status: c.status,
+          backupRetentionPeriod: c.backupRetentionPeriod, backtrackWindow: c.backtrackWindow ?? 0,
+          backupBaseLsn: oldestAutomatedSnapshot(region, c)?.lsn,
+        })
+      }
     }
     return refs
+  }
+
+  /** Every volume the control plane owns, by Region: each cluster's and each snapshot's. */
+  volumeIds(): {region: string; id: string}[] {
+    const ids: {region: string; id: string}[] = []
+    for (const region of this.state.regions.values()) {
+      for (const c of region.clusters.values()) ids.push({region: region.name, id: c.resourceId})
+      for (const s of region.snapshots.values()) ids.push({region: region.name, id: s.resourceId})
+    }
+    return ids
   }
 
   /** Every cluster with its credentials and members, for the compute (never part of a reply). */
@@ -81,6 +109,7 @@ export class ControlPlane {
       for (const c of region.clusters.values()) {
         out.push({
           region: region.name, id: c.id, resourceId: c.resourceId, engine: c.engine, status: c.status,
+          backupRetentionPeriod: c.backupRetentionPeriod, backtrackWindow: c.backtrackWindow ?? 0,
           masterUsername: c.masterUsername, masterUserPassword: c.masterUserPassword, databaseName: c.databaseName,
           members: c.members.flatMap((id) => {
             const i = region.instances.get(id)
@@ -144,8 +173,38 @@ export class ControlPlane {
   describeDBClusterSnapshots(
     region: string,
     input: {DBClusterIdentifier?: string; DBClusterSnapshotIdentifier?: string; SnapshotType?: string; Filters?: Filter[]} & Page,
-  ): PageOf<{region: string; snapshot: ClusterSnapshot}> {
-    return this.read(() => clusters.describeDBClusterSnapshots(this.state, region, input))
+  ): PageOf<snapshots.SnapshotView> {
+    return this.read(() => snapshots.describeDBClusterSnapshots(this.state, region, input))
+  }
+
+  createDBClusterSnapshot(
+    region: string, input: {DBClusterSnapshotIdentifier: string; DBClusterIdentifier: string; Tags?: {Key: string; Value: string}[]},
+  ): snapshots.SnapshotView {
+    return this.mutate(() => snapshots.createDBClusterSnapshot(this.state, region, input))
+  }
+
+  deleteDBClusterSnapshot(region: string, input: {DBClusterSnapshotIdentifier: string}): snapshots.SnapshotView {
+    return this.mutate(() => snapshots.deleteDBClusterSnapshot(this.state, region, input))
+  }
+
+  copyDBClusterSnapshot(region: string, input: Parameters<typeof snapshots.copyDBClusterSnapshot>[2]): snapshots.SnapshotView {
+    return this.mutate(() => snapshots.copyDBClusterSnapshot(this.state, region, input))
+  }
+
+  restoreDBClusterFromSnapshot(region: string, input: restore.RestoreDBClusterFromSnapshotInput): ClusterView {
+    return this.mutate(() => restore.restoreDBClusterFromSnapshot(this.state, region, input))
+  }
+
+  restoreDBClusterToPointInTime(region: string, input: restore.RestoreDBClusterToPointInTimeInput): ClusterView {
+    return this.mutate(() => restore.restoreDBClusterToPointInTime(this.state, region, input))
+  }
+
+  backtrackDBCluster(region: string, input: Parameters<typeof backtrackDBCluster>[2]): Backtrack {
+    return this.mutate(() => backtrackDBCluster(this.state, region, input))
+  }
+
+  describeDBClusterBacktracks(region: string, input: Parameters<typeof describeDBClusterBacktracks>[2]): PageOf<Backtrack> {
+    return this.read(() => describeDBClusterBacktracks(this.state, region, input))
   }
 
   createDBInstance(region: string, input: instances.CreateDBInstanceInput): InstanceView {

@@ -1,5 +1,5 @@
 import {dbClusterNotFound, dbInstanceNotFound} from './faults.js'
-import type {Cluster, ClusterSnapshot, Instance, RdsEvent} from './model.js'
+import type {Backtrack, Cluster, ClusterSnapshot, Instance, RdsEvent} from './model.js'
 import {stripArn} from './paging.js'
 
 export const DEFAULT_REGION = 'us-east-1'
@@ -13,12 +13,14 @@ export interface RegionState {
   clusters: Map<string, Cluster>
   instances: Map<string, Instance>
   snapshots: Map<string, ClusterSnapshot>
+  /** Keyed by BacktrackIdentifier. */
+  backtracks: Map<string, Backtrack>
   /** Oldest first; `seq` orders events that share a timestamp and serves as the DescribeEvents marker. */
   events: (RdsEvent & {seq: number})[]
 }
 
 export function emptyRegion(name: string, endpointHash: string): RegionState {
-  return {name, endpointHash, clusters: new Map(), instances: new Map(), snapshots: new Map(), events: []}
+  return {name, endpointHash, clusters: new Map(), instances: new Map(), snapshots: new Map(), backtracks: new Map(), events: []}
 }
 
 export function availabilityZones(region: string): string[] {

@@ -1,12 +1,13 @@
 import type {Prng} from '../prng.js'
 import {EVENT_RETENTION_MS, type EventTemplate} from './events.js'
 import {
-  clusterArn, clusterSnapshotArn, instanceArn, type Cluster, type ClusterSnapshot, type Instance, type RdsEvent,
+  clusterArn, clusterSnapshotArn, instanceArn, type Backtrack, type Cluster, type ClusterSnapshot, type Instance, type RdsEvent,
 } from './model.js'
 import {emptyRegion, type RegionState} from './regions.js'
 import {emptyChangeSet, isEmptyChangeSet, type ChangeSet, type Store} from './store.js'
 import type {TimingProfile} from './timing.js'
 import {applyTransition, type Timer, type Transition} from './transitions.js'
+import type {VolumeService} from './volumes.js'
 
 /**
  * The control plane's memory: every Region, the scheduled transitions, and the changes made since the last commit.
@@ -27,6 +28,7 @@ export class ControlState {
     readonly prng: Prng,
     readonly timing: TimingProfile,
     private readonly store: Store,
+    readonly volumes: VolumeService,
   ) {
     this.load()
   }
@@ -48,6 +50,7 @@ export class ControlState {
       if (row.kind === 'cluster') region.clusters.set((row.doc as Cluster).id, row.doc as Cluster)
       else if (row.kind === 'instance') region.instances.set((row.doc as Instance).id, row.doc as Instance)
       else if (row.kind === 'snapshot') region.snapshots.set((row.doc as ClusterSnapshot).id, row.doc as ClusterSnapshot)
+      else if (row.kind === 'backtrack') region.backtracks.set((row.doc as Backtrack).id, row.doc as Backtrack)
     }
     for (const row of stored.events) this.regions.get(row.region)?.events.push({...(row.doc as RdsEvent), seq: row.seq})
     this.timers = stored.timers.map((row) => ({seq: row.seq, region: row.region, at: row.at, transition: row.doc as Transition}))
@@ -98,9 +101,15 @@ export class ControlState {
     })
   }
 
-  saveSnapshot(region: RegionState, snapshot: ClusterSnapshot): void {
+  saveSnapshot(region: RegionState, snapshot: ClusterSnapshot, deleted = false): void {
     this.changes.resources.set(`${region.name}/snapshot/${snapshot.id}`, {
-      region: region.name, kind: 'snapshot', key: snapshot.id, doc: snapshot,
+      region: region.name, kind: 'snapshot', key: snapshot.id, doc: deleted ? null : snapshot,
+    })
+  }
+
+  saveBacktrack(region: RegionState, backtrack: Backtrack, deleted = false): void {
+    this.changes.resources.set(`${region.name}/backtrack/${backtrack.id}`, {
+      region: region.name, kind: 'backtrack', key: backtrack.id, doc: deleted ? null : backtrack,
     })
   }
 

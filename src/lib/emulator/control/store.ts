@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 
-export type ResourceKind = 'region' | 'cluster' | 'instance' | 'snapshot'
+export type ResourceKind = 'region' | 'cluster' | 'instance' | 'snapshot' | 'backtrack'
 
 export interface ResourceRow {
   region: string

@@ -21,6 +21,8 @@ export interface TimingProfile {
   /** From promotion until the cluster is `available` again (the old writer reboots as a reader meanwhile). */
   failoverComplete: number
   snapshotCreate: number
+  /** From BacktrackDBCluster until the rewound cluster is available (half pending, half applying). */
+  backtrack: number
   /** How long a storage segment must be lost or its node down before repair replaces it. */
   segmentRepairDetection: number
 }
@@ -32,13 +34,13 @@ const PROFILES: Record<TimingProfileName, TimingProfile> = {
   instant: {
     name: 'instant', clusterCreate: 0, clusterModify: 0, clusterRename: 0, clusterStop: 0, clusterStart: 0, clusterDelete: 0,
     instanceCreate: 0, instanceModifyClass: 0, instanceReboot: 0, instanceDelete: 0, failoverPromote: 0, failoverComplete: 0,
-    snapshotCreate: 0, segmentRepairDetection: 0,
+    snapshotCreate: 0, backtrack: 0, segmentRepairDetection: 0,
   },
   // A 3-instance cluster is usable after about a second (instances are created in parallel).
   fast: {
     name: 'fast', clusterCreate: 300, clusterModify: 300, clusterRename: 200, clusterStop: 300, clusterStart: 300, clusterDelete: 300,
     instanceCreate: 700, instanceModifyClass: 400, instanceReboot: 300, instanceDelete: 300, failoverPromote: 250, failoverComplete: 250,
-    snapshotCreate: 300, segmentRepairDetection: 2 * SECOND,
+    snapshotCreate: 300, backtrack: 400, segmentRepairDetection: 2 * SECOND,
   },
   // Failover totals ~30 s: AURORA_FACTS §3 ("often less than 30 seconds", API reference "less than 35 seconds").
   // The other durations are typical console observations, not documented figures.
@@ -47,6 +49,8 @@ const PROFILES: Record<TimingProfileName, TimingProfile> = {
     clusterStop: 4 * MINUTE, clusterStart: 5 * MINUTE, clusterDelete: 60 * SECOND,
     instanceCreate: 390 * SECOND, instanceModifyClass: 10 * MINUTE, instanceReboot: 60 * SECOND, instanceDelete: 5 * MINUTE,
     failoverPromote: 15 * SECOND, failoverComplete: 15 * SECOND, snapshotCreate: 2 * MINUTE,
+    // "Rewinds the DB cluster in minutes" (UG, Backtracking an Aurora DB cluster).
+    backtrack: 2 * MINUTE,
     // A 10 GB segment repairs in about 10 s (AURORA_FACTS §1); detection is not documented.
     segmentRepairDetection: 10 * SECOND,
   },

@@ -3,6 +3,8 @@ import {moveCluster, moveInstance} from './model.js'
 import {clusterByResourceId, membersOf, type RegionState} from './regions.js'
 import type {ControlState} from './state.js'
 import {bestFailoverTarget} from './failover.js'
+import {dropBacktracks, finishBacktrack, startBacktrack} from './backtrack.js'
+import {expireAutomatedSnapshots, runAutomatedBackup} from './snapshots.js'
 
 /** Scheduled work: each transition completes an intermediate state the request (or a previous transition) entered. */
 export type Transition =
@@ -18,6 +20,9 @@ export type Transition =
   | {type: 'failover-promote'; cluster: string; target: string}
   | {type: 'failover-complete'; cluster: string; target: string; previousWriter?: string}
   | {type: 'snapshot-created'; snapshot: string}
+  | {type: 'automated-backup'; cluster: string}
+  | {type: 'backtrack-applying'; backtrack: string}
+  | {type: 'backtrack-applied'; backtrack: string}
 
 export interface Timer {
   seq: number
@@ -35,6 +40,8 @@ export function applyTransition(state: ControlState, region: RegionState, t: Tra
       moveCluster(cluster, 'available')
       state.saveCluster(region, cluster)
       state.emit(region, EVENTS.clusterCreated, cluster.id)
+      // The first automated backup follows creation; later ones come daily in the backup window.
+      state.schedule(region, state.timing.snapshotCreate, {type: 'automated-backup', cluster: cluster.resourceId})
       return
     }
     case 'cluster-settled': {
@@ -61,6 +68,8 @@ export function applyTransition(state: ControlState, region: RegionState, t: Tra
         state.saveInstance(region, instance, true)
         state.emit(region, EVENTS.instanceDeleted, instance.id)
       }
+      expireAutomatedSnapshots(state, region, cluster, Number.POSITIVE_INFINITY)
+      dropBacktracks(state, region, cluster)
       region.clusters.delete(cluster.id)
       state.saveCluster(region, cluster, true)
       state.emit(region, EVENTS.clusterDeleted, cluster.id)
@@ -154,12 +163,19 @@ export function applyTransition(state: ControlState, region: RegionState, t: Tra
     }
     case 'snapshot-created': {
       const snapshot = region.snapshots.get(t.snapshot)
-      if (!snapshot || snapshot.status !== 'creating') return
+      if (!snapshot || snapshot.status === 'available') return
+      const wasCreating = snapshot.status === 'creating'
       snapshot.status = 'available'
       state.saveSnapshot(region, snapshot)
-      state.emit(region, EVENTS.snapshotCreated, snapshot.id)
+      if (wasCreating) state.emit(region, EVENTS.snapshotCreated, snapshot.id)
       return
     }
+    case 'automated-backup':
+      return runAutomatedBackup(state, region, t.cluster)
+    case 'backtrack-applying':
+      return startBacktrack(state, region, t.backtrack)
+    case 'backtrack-applied':
+      return finishBacktrack(state, region, t.backtrack)
   }
 }
 

@@ -1,5 +1,7 @@
+import {earliestBacktrackTime} from './backtrack.js'
 import type {Cluster, Instance} from './model.js'
 import {membersOf, type RegionState} from './regions.js'
+import {restorableWindow} from './restore.js'
 
 /** A cluster as a reply shows it: a copy of the record plus what its shape derives from the Region and its instances. */
 export interface ClusterView {
@@ -7,6 +9,8 @@ export interface ClusterView {
   endpointHash: string
   cluster: Cluster
   members: Instance[]
+  restorable?: {earliest: number; latest: number}
+  earliestBacktrackTime?: number
 }
 
 export interface InstanceView {
@@ -16,10 +20,12 @@ export interface InstanceView {
   cluster: Cluster
 }
 
-export function clusterView(region: RegionState, cluster: Cluster): ClusterView {
+export function clusterView(region: RegionState, cluster: Cluster, now: number): ClusterView {
   return {
     region: region.name, endpointHash: region.endpointHash, cluster: structuredClone(cluster),
     members: structuredClone(membersOf(region, cluster)),
+    restorable: restorableWindow(region, cluster, now),
+    earliestBacktrackTime: earliestBacktrackTime(cluster, now),
   }
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path'
 
 import type {Clock} from '../clock.js'
 import {StorageFleet} from './fleet.js'
+import {LogArchive} from './log-archive.js'
 import {CLONE_PIN, type RepairSettings, Volume} from './volume.js'
 
 /**
@@ -33,6 +34,11 @@ export class StorageRegistry {
     return this.options.home ? path.join(this.options.home, 'volumes', region, id) : undefined
   }
 
+  /** The backup store (the emulator's S3): each volume's archived log, apart from its segments. */
+  private backupDirectory(region: string, id: string): string | undefined {
+    return this.options.home ? path.join(this.options.home, 'backups', region, id) : undefined
+  }
+
   /**
    * The volume of a cluster (or a template), opened from disk — after its parent, for a
    * clone, even a retired one — or created empty on first use.
@@ -50,6 +56,7 @@ export class StorageRegistry {
 
   private register(region: string, id: string, volume: Volume): Volume {
     volume.repairPaused = this.repairPaused
+    if (!id.startsWith(TEMPLATE_PREFIX)) volume.attachArchive(new LogArchive(this.backupDirectory(region, id), volume.foldedThrough()))
     this.volumes.set(`${region}/${id}`, volume)
     return volume
   }
@@ -124,7 +131,8 @@ export class StorageRegistry {
   drop(region: string, id: string): void {
     if (!this.exists(region, id)) return
     const volume = this.volume(region, id)
-    if (volume.cloneChildren().length > 0) {
+    // Only volumes of the registry count: a replica's in-memory image reads from memory and goes with its engine.
+    if (volume.cloneChildren().some((child) => this.exists(region, child))) {
       volume.retire()
       return
     }
@@ -133,6 +141,8 @@ export class StorageRegistry {
     const dir = this.directory(region, id)
     // Files before the parent's pin: a crash in between leaves a stale pin (space), never a child whose branch point is gone.
     if (dir) fs.rmSync(dir, {recursive: true, force: true})
+    const backups = this.backupDirectory(region, id)
+    if (backups) fs.rmSync(backups, {recursive: true, force: true})
     const parent = volume.parentVolume?.volume
     if (!parent) return
     parent.releasePin(`${CLONE_PIN}${id}`)
@@ -181,7 +191,6 @@ export class StorageRegistry {
       this.volumes.delete(key)
     }
     this.fleets.clear()
-    const root = this.options.home && path.join(this.options.home, 'volumes')
-    if (root) fs.rmSync(root, {recursive: true, force: true})
+    for (const store of ['volumes', 'backups']) if (this.options.home) fs.rmSync(path.join(this.options.home, store), {recursive: true, force: true})
   }
 }

@@ -4,6 +4,7 @@ import type {Clock} from '../clock.js'
 import {crc32} from './checksum.js'
 import {ConsistencyPointFile, PageFile as PageFileReader, readSegmentLog, VolumeDirectory, writeFileAtomic} from './files.js'
 import type {StorageFleet} from './fleet.js'
+import type {LogArchive} from './log-archive.js'
 import {BLOCK_SIZE, durableLsn, LSN_ALLOCATION_LIMIT, MAX_PROTECTION_GROUPS, PROTECTION_GROUP_BYTES, protectionGroupOf, quorumPoint, volumeCompleteLsn, WRITE_QUORUM} from './geometry.js'
 import type {PageVersion} from './page-store.js'
 import {PinRegistry} from './pins.js'
@@ -128,6 +129,8 @@ export class Volume {
   private readonly listeners = new Set<(event: VolumeEvent) => void>()
   private readonly files?: VolumeDirectory
   private readonly foldAfterBytes: number
+  /** The continuous backup: folded records go here before segments drop them. */
+  private archive?: LogArchive
 
   constructor(options: VolumeOptions) {
     this.id = options.id
@@ -287,6 +290,7 @@ export class Volume {
   /** Closes the volume's files (the daemon shutting down). */
   close(): void {
     this.files?.close()
+    this.archive?.close()
   }
 
   // ----- consistency points -----
@@ -496,14 +500,48 @@ export class Volume {
     const index = protectionGroupOf(block)
     const g = this.groups[index]
     if (!g) return this.parent ? this.parentPage(block) : new Uint8Array(BLOCK_SIZE)
-    if (readPoint < g.pages.lsn && !this.pins.pointLsns().includes(readPoint)) {
-      throw new StorageUnavailable('ReadPointCollected', `read-point ${readPoint} is below what volume ${this.id} keeps (${g.pages.lsn})`)
-    }
+    if (readPoint < g.pages.lsn && !this.pins.pointLsns().includes(readPoint)) return this.readArchived(g, block, readPoint)
     const segment = this.readSegment(g, readPoint)
     const version = g.pages.versionAt(block, readPoint)
     const image = version.image.slice()
     for (const r of segment.blockRecords(block, version.lsn, readPoint)) applyRanges(image, r.ranges)
     return image
+  }
+
+  /**
+   * A block as of a point already folded away: the image kept at the nearest older point pin (an automated
+   * snapshot) plus the archived records since. Point pins are sorted, so the last candidate is the nearest.
+   */
+  private readArchived(g: ProtectionGroup, block: number, readPoint: number): Uint8Array {
+    const base = this.archiveBase(readPoint)
+    if (base === undefined) {
+      throw new StorageUnavailable('ReadPointCollected', `read-point ${readPoint} is below what volume ${this.id} keeps (${g.pages.lsn})`)
+    }
+    const image = g.pages.versionAt(block, base).image.slice()
+    for (const r of this.archive!.blockRecords(block, base, readPoint)) applyRanges(image, r.ranges)
+    return image
+  }
+
+  /** The image the continuous backup rebuilds `readPoint` from: the nearest point pin at or below it that the archive reaches. */
+  private archiveBase(readPoint: number): number | undefined {
+    const archive = this.archive
+    // LSN 0 is an image too: the blank volume, or a clone's parent at the branch point.
+    return archive && [0, ...this.pins.pointLsns()].filter((p) => p <= readPoint && p >= archive.start).at(-1)
+  }
+
+  /** Gives the volume its continuous backup; it starts at what is folded now (older points are not in it). */
+  attachArchive(archive: LogArchive): void {
+    this.archive = archive
+  }
+
+  /** What the continuous backup holds: the LSN it reaches back to and the bytes of log archived. */
+  get backup(): {fromLsn: number; archivedBytes: number} | undefined {
+    return this.archive && {fromLsn: this.archive.start, archivedBytes: this.archive.fileBytes}
+  }
+
+  /** The continuous backup need not reach back past `lsn` any more (the oldest image it rebuilds from moved on). */
+  trimBackup(lsn: number): void {
+    this.archive?.trimTo(lsn)
   }
 
   /**
@@ -671,7 +709,9 @@ export class Volume {
       // Pages are folded in batches: folding after every commit would rewrite each touched page per commit.
       if (!source || (!force && source.logBytes < this.foldAfterBytes)) continue
       const before = g.pages.lsn
-      folds.push({g, before, touched: g.pages.fold(source.recordsBetween(g.pages.lsn, through), through, points)})
+      const records = source.recordsBetween(g.pages.lsn, through)
+      this.archive?.append(records)
+      folds.push({g, before, touched: g.pages.fold(records, through, points)})
     }
     if (folds.length === 0) return
     // Consistency points first (their records are about to go), then pages, and only then may segments drop their records.
@@ -858,7 +898,10 @@ export class Volume {
    */
   earliestRestorable(): {lsn: number; time: number} {
     const folded = this.foldedThrough()
-    return folded === 0 ? this.point(-1) : this.point(lastAtOrBelow(this.cplLsns, folded - 1) + 1)
+    const fromBackup = this.archive && [0, ...this.pins.pointLsns()].find((p) => p >= this.archive!.start)
+    if (folded === 0 || fromBackup === 0) return this.point(-1)
+    const lsn = Math.min(folded, fromBackup ?? folded)
+    return this.point(lastAtOrBelow(this.cplLsns, lsn - 1) + 1)
   }
 
   /** The consistency point at index `i` of the list; -1 is the volume as created. */
@@ -866,7 +909,8 @@ export class Volume {
     return i < 0 ? {lsn: 0, time: this.createdAt} : {lsn: this.cplLsns[i], time: this.cplTimes[i]}
   }
 
-  private foldedThrough(): number {
+  /** The highest LSN any group has folded into pages. */
+  foldedThrough(): number {
     return Math.max(0, ...this.groups.map((g) => g.pages.lsn))
   }
 
@@ -883,7 +927,7 @@ export class Volume {
     if (lsn > this.vdl) throw new RangeError(`LSN ${lsn} is above VDL ${this.vdl} of volume ${this.id}`)
     if (!this.isConsistencyPoint(lsn)) throw new RangeError(`LSN ${lsn} is not a consistency point of volume ${this.id}`)
     const folded = this.foldedThrough()
-    if (lsn < folded && !this.pins.pointLsns().includes(lsn)) {
+    if (lsn < folded && !this.pins.pointLsns().includes(lsn) && this.archiveBase(lsn) === undefined) {
       throw new StorageUnavailable('ReadPointCollected', `LSN ${lsn} is older than what volume ${this.id} keeps: its log is folded into pages up to LSN ${folded}`)
     }
   }
