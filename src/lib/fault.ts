@@ -1,6 +1,7 @@
 /**
- * A refusal decided before any request is sent, shaped like an SDK service
- * exception (name = AWS error code) so it is reported like one.
+ * A refusal decided on this side (before any request is sent, or from an answer that lacks
+ * what was asked for), shaped like an SDK service exception (name = AWS error code) so it is
+ * reported like one.
  */
 export class ClientSideFault extends Error {
   readonly $fault = 'client'
@@ -9,4 +10,14 @@ export class ClientSideFault extends Error {
     super(message)
     this.name = code
   }
+}
+
+/**
+ * Adds a sentence to a backend's refusal, keeping its code (and so its exit code). The extra
+ * detail is best effort: if it cannot be had, the refusal is reported as it came.
+ */
+export async function appendToMessage(error: unknown, detail: () => Promise<string>): Promise<void> {
+  const e = error as {message?: string}
+  const text = await detail().catch(() => undefined)
+  if (text) e.message = `${(e.message ?? '').trim().replace(/([^.])$/, '$1.')} ${text}`.trim()
 }

@@ -38,6 +38,12 @@ describe('exit codes from AWS error codes', () => {
     ['DBInstanceAlreadyExists', ExitCode.conflict],
     ['DBClusterQuotaExceededFault', ExitCode.conflict],
     ['InstanceQuotaExceeded', ExitCode.conflict],
+    ['DBClusterSnapshotNotFoundFault', ExitCode.notFound],
+    ['DBClusterBacktrackNotFoundFault', ExitCode.notFound],
+    ['DBClusterSnapshotAlreadyExistsFault', ExitCode.conflict],
+    ['InvalidDBClusterSnapshotStateFault', ExitCode.conflict],
+    ['SnapshotQuotaExceeded', ExitCode.conflict],
+    ['InvalidRestoreFault', ExitCode.usage],
     ['InternalFailure', ExitCode.error],
   ])('%s → %i', (code, exit) => {
     expect(exitCodeForAwsCode(code)).toBe(exit)

@@ -1,6 +1,6 @@
 import {Command, Flags, type Interfaces, ux} from '@oclif/core'
 
-import {LOCAL_DEFAULT_REGION, openRds, type Rds, type Target} from '../rds/client.js'
+import {backendNow, LOCAL_DEFAULT_REGION, openRds, type Rds, type Target} from '../rds/client.js'
 import type {WaitSettings} from '../rds/wait.js'
 import {WaitTimeout} from '../rds/wait.js'
 import {parseDuration} from './duration.js'
@@ -9,6 +9,8 @@ import {ExitCode} from './exit-codes.js'
 import {hintForCode} from './hints.js'
 import {Progress} from './progress.js'
 import {chalkFor} from './terminal.js'
+import {parseTimePoint, resolveTimePoint} from './time.js'
+import {parseSeconds} from './values.js'
 
 export type FlagsOf<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type ArgsOf<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -17,6 +19,16 @@ export type ArgsOf<T extends typeof Command> = Interfaces.InferredArgs<T['args']
 export const waitFlags = {
   wait: Flags.boolean({default: true, allowNo: true, summary: 'Wait until the result is usable (--no-wait returns at once).'}),
   timeout: Flags.string({default: '60m', summary: 'Give up waiting after this long (exit 5), e.g. 90s, 15m, 2h.'}),
+}
+
+/** How many instances a new (restored, cloned) cluster gets; spread into `static flags` with an --instance-class. */
+export const instanceCountFlags = {
+  instances: Flags.integer({min: 0, max: 16, summary: 'Instances to create: one writer plus readers (default 1).'}),
+  'no-instances': Flags.boolean({summary: 'Create the cluster only; add instances later with `instance add`.', exclusive: ['instances']}),
+}
+
+export function instanceCount(flags: {instances?: number; 'no-instances'?: boolean}): number {
+  return flags['no-instances'] ? 0 : flags.instances ?? 1
 }
 
 /**
@@ -90,9 +102,25 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** The Region of an emulator-only command, which has no meaning on AWS. */
   protected localRegion(): string {
     if (this.target.backend !== 'local') {
-      throw new CommandError(`\`auroractl ${this.id}\` drives the local emulator only.`, {exitCode: ExitCode.usage, hint: 'Drop --backend aws (or AURORACTL_BACKEND=aws).'})
+      throw new CommandError(`\`auroractl ${this.id?.replaceAll(':', ' ')}\` drives the local emulator only.`, {exitCode: ExitCode.usage, hint: 'Drop --backend aws (or AURORACTL_BACKEND=aws).'})
     }
     return this.target.region || LOCAL_DEFAULT_REGION
+  }
+
+  /**
+   * A time flag as a point in time. Relative forms (`15m ago`, `now`) count back from the
+   * backend's clock, which on the local emulator may have been advanced past this machine's.
+   * Bad input fails here, before any request.
+   */
+  protected async timeFlag(flag: string, text: string): Promise<Date> {
+    const point = parseTimePoint(flag, text)
+    return 'at' in point ? point.at : resolveTimePoint(point, await backendNow(await this.rds()))
+  }
+
+  /** A time this long before the backend's now (`--by 15m`). */
+  protected async timeAgo(flag: string, duration: string): Promise<Date> {
+    const ms = parseSeconds(flag, duration) * 1000
+    return resolveTimePoint({agoMs: ms}, await backendNow(await this.rds()))
   }
 
   /**

@@ -14,10 +14,11 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 /**
  * Maps an AWS error code onto an exit code, whichever backend answered:
  * parameter faults are usage errors, missing resources are not-found, and
- * state, duplicate and quota faults are conflicts.
+ * state, duplicate and quota faults are conflicts. A restore time outside the
+ * window comes as InvalidRestoreFault or InvalidParameterValue, so both are usage.
  */
 export function exitCodeForAwsCode(code: string): ExitCodeValue {
-  if (/^(InvalidParameter|MissingParameter|ValidationError|MalformedQueryString|InvalidQueryParameter|MissingAction|InvalidAction|MissingRegion)/.test(code)) return ExitCode.usage
+  if (/^(InvalidParameter|MissingParameter|ValidationError|MalformedQueryString|InvalidQueryParameter|MissingAction|InvalidAction|MissingRegion|InvalidRestoreFault$)/.test(code)) return ExitCode.usage
   if (/NotFound/.test(code)) return ExitCode.notFound
   if (/^Invalid.*State|AlreadyExists|Quota|StorageQuotaExceeded|InsufficientDB|QuorumUnavailable/.test(code)) return ExitCode.conflict
   return ExitCode.error

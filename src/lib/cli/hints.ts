@@ -5,7 +5,10 @@ export function hintForCode(code: string, target: Target): string | undefined {
   const where = target.backend === 'aws' ? ` (backend aws${target.region ? `, region ${target.region}` : ''})` : ''
   if (code === 'DBClusterNotFoundFault') return `Run \`auroractl cluster list\` to see the clusters${where}.`
   if (code === 'DBInstanceNotFound' || code === 'DBInstanceNotFoundFault') return `Run \`auroractl cluster describe <cluster>\` to see its instances${where}.`
-  if (code === 'DBClusterSnapshotNotFoundFault') return 'Check the snapshot identifier and region.'
+  if (code === 'DBClusterSnapshotNotFoundFault') return `Run \`auroractl snapshot list\` to see the snapshots${where}.`
+  if (code === 'DBClusterBacktrackNotFoundFault') return `Run \`auroractl cluster backtracks <cluster>\` to see its backtracks${where}.`
+  if (code === 'DBClusterSnapshotAlreadyExistsFault') return 'Choose another snapshot identifier, or inspect the existing one with `auroractl snapshot describe`.'
+  if (code === 'InvalidDBClusterSnapshotStateFault') return 'Wait until the snapshot is available (`auroractl snapshot describe <snapshot>`), then try again.'
   if (/^Invalid.*State/.test(code)) return 'Wait until it is available (`auroractl cluster wait <cluster>`), then try again.'
   if (/AlreadyExists/.test(code)) return 'Choose another identifier, or inspect the existing one with `auroractl cluster describe`.'
   if (/Quota/.test(code)) return 'Remove resources you no longer need, or ask AWS for a higher quota.'

@@ -1,12 +1,13 @@
-import type {DBCluster, DBInstance, Event} from '@aws-sdk/client-rds'
+import type {DBCluster, DBClusterBacktrack, DBClusterSnapshot, DBInstance, Event} from '@aws-sdk/client-rds'
 import type {ChalkInstance} from 'chalk'
 
+import {isoTime} from '../iso-time.js'
 import type {ComputeReport} from '../local/compute.js'
 import type {FaultReport, VolumeReport} from '../local/storage.js'
 import {renderTable} from './table.js'
 
 function statusColour(c: ChalkInstance, status = ''): string {
-  if (status === 'available') return c.green(status)
+  if (status === 'available' || status === 'completed') return c.green(status)
   if (/fail|error|incompatible|inaccessible/.test(status)) return c.red(status)
   if (status === 'stopped') return c.dim(status)
   return c.yellow(status)
@@ -119,12 +120,56 @@ export function renderInstance(i: DBInstance, c: ChalkInstance): string {
 export function renderEvents(events: Event[], c: ChalkInstance): string {
   if (events.length === 0) return 'No events in this period.'
   const rows = events.map((e) => [
-    e.Date ? new Date(e.Date).toISOString().replace(/\.\d{3}Z$/, 'Z') : '',
+    e.Date ? isoTime(e.Date) : '',
     e.SourceIdentifier ?? '',
     e.SourceType ?? '',
     e.Message ?? '',
   ])
   return renderTable(['TIME', 'SOURCE', 'TYPE', 'MESSAGE'], rows, c.bold)
+}
+
+export function renderSnapshotList(snapshots: DBClusterSnapshot[], c: ChalkInstance): string {
+  if (snapshots.length === 0) return 'No snapshots.'
+  const rows = snapshots.map((s) => [
+    s.DBClusterSnapshotIdentifier ?? '',
+    s.DBClusterIdentifier ?? '',
+    s.SnapshotType ?? '',
+    statusColour(c, s.Status),
+    isoTime(s.SnapshotCreateTime),
+    `${s.Engine} ${s.EngineVersion ?? ''}`.trim(),
+  ])
+  return renderTable(['SNAPSHOT', 'CLUSTER', 'TYPE', 'STATUS', 'CREATED', 'ENGINE'], rows, c.bold)
+}
+
+export function renderSnapshot(s: DBClusterSnapshot, c: ChalkInstance): string {
+  const progress = s.Status !== 'available' && s.PercentProgress !== undefined ? ` (${s.PercentProgress}%)` : ''
+  const facts: [string, string][] = [
+    ['Cluster', s.DBClusterIdentifier ?? '-'],
+    ['Type', s.SnapshotType ?? '-'],
+    ['Created', isoTime(s.SnapshotCreateTime)],
+    ['Engine', `${s.Engine} ${s.EngineVersion ?? ''}`.trim()],
+    ['Master user', s.MasterUsername ?? '-'],
+    ['Encrypted', s.StorageEncrypted ? 'yes' : 'no'],
+    ['ARN', s.DBClusterSnapshotArn ?? '-'],
+  ]
+  if (s.SourceDBClusterSnapshotArn) facts.push(['Copied from', s.SourceDBClusterSnapshotArn])
+  const width = Math.max(...facts.map(([k]) => k.length))
+  return [
+    `${c.bold(s.DBClusterSnapshotIdentifier ?? '')}  ${statusColour(c, s.Status)}${progress}`,
+    ...facts.map(([k, v]) => `${c.dim(k.padEnd(width))}  ${v}`),
+  ].join('\n')
+}
+
+export function renderBacktracks(backtracks: DBClusterBacktrack[], c: ChalkInstance): string {
+  if (backtracks.length === 0) return 'No backtracks.'
+  const rows = backtracks.map((b) => [
+    b.BacktrackIdentifier ?? '',
+    statusColour(c, b.Status),
+    isoTime(b.BacktrackTo),
+    isoTime(b.BacktrackedFrom),
+    isoTime(b.BacktrackRequestCreationTime),
+  ])
+  return renderTable(['BACKTRACK', 'STATUS', 'BACKTRACK TO', 'BACKTRACKED FROM', 'REQUESTED'], rows, c.bold)
 }
 
 function bytes(n: number): string {

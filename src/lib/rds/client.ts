@@ -1,5 +1,6 @@
 import {RDSClient} from '@aws-sdk/client-rds'
 
+import {emulatorClock} from '../local/clock.js'
 import {startDaemon} from '../local/daemon-process.js'
 import {ClientSideFault} from '../fault.js'
 import {stateHome} from '../local/home.js'
@@ -20,6 +21,16 @@ export interface Rds {
   region: string
   /** How often waiters poll: the local emulator answers in milliseconds, AWS is polled gently. */
   pollMs: number
+  /** The backend's own time, where it is not this machine's: the local emulator's clock can be advanced. */
+  clock?: () => Promise<Date>
+}
+
+/**
+ * What now is on this backend: relative times (`15m ago`) and windows are measured from it.
+ * The emulator's clock when it has one; otherwise this machine's, as AWS keeps real time.
+ */
+export async function backendNow(rds: Rds): Promise<Date> {
+  return rds.clock ? rds.clock() : new Date()
 }
 
 /** The local emulator accepts any signature; these fixed credentials mean no AWS set-up is needed. */
@@ -73,7 +84,9 @@ export async function openRds(target: Target, options: OpenOptions = {}): Promis
       endpoint = info.endpoint
     }
     const client = new RDSClient({region, endpoint, credentials: LOCAL_CREDENTIALS, maxAttempts: 1})
-    return {client, backend: 'local', region, pollMs: 100}
+    // Only this machine's daemon is known to answer the admin API; --endpoint-url may point anywhere.
+    const clock = target.endpointUrl ? undefined : async () => new Date((await emulatorClock()).now)
+    return {client, backend: 'local', region, pollMs: 100, clock}
   }
   const {fromNodeProviderChain} = await import('@aws-sdk/credential-providers')
   const client = new RDSClient({

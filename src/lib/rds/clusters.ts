@@ -24,7 +24,7 @@ import {waitUntilClusterGone, waitUntilInstancesGone, waitUntilStopped, waitUnti
 export type MaybeWait = WaitSettings | undefined
 
 export const DEFAULT_INSTANCE_CLASS = 'db.r6g.large'
-const SERVERLESS_CLASS = 'db.serverless'
+export const SERVERLESS_CLASS = 'db.serverless'
 
 export interface ClusterSpec {
   id: string
@@ -42,11 +42,7 @@ export interface ClusterSpec {
   port?: number
 }
 
-/**
- * Creates the cluster, then its instances (the first becomes the writer), spread over
- * the cluster's AZs. If an instance is refused, what was created is deleted again so a
- * failed create leaves nothing half-built.
- */
+/** Creates the cluster, then its instances (see populateNewCluster). */
 export async function createCluster(rds: Rds, spec: ClusterSpec, wait: MaybeWait): Promise<DBCluster> {
   const input: CreateDBClusterCommandInput = {
     DBClusterIdentifier: spec.id,
@@ -63,25 +59,41 @@ export async function createCluster(rds: Rds, spec: ClusterSpec, wait: MaybeWait
   }
   const created = (await rds.client.send(new CreateDBClusterCommand(input))).DBCluster!
   const instanceClass = spec.serverless ? SERVERLESS_CLASS : spec.instanceClass ?? DEFAULT_INSTANCE_CLASS
-  const ids = nextInstanceIds(created.DBClusterIdentifier!, [], spec.instances)
-  const zones = placeInstances(created.AvailabilityZones ?? [], [], spec.instances)
+  return populateNewCluster(rds, created, {count: spec.instances, instanceClass}, wait)
+}
+
+export interface NewInstances {
+  count: number
+  instanceClass: string
+}
+
+/**
+ * Gives a cluster this command has just created (or restored) its instances, the first
+ * becoming the writer, spread over the cluster's AZs, then waits until it is usable. If an
+ * instance is refused, the instances and the cluster are deleted again so nothing is left
+ * half-built.
+ */
+export async function populateNewCluster(rds: Rds, created: DBCluster, instances: NewInstances, wait: MaybeWait): Promise<DBCluster> {
+  const clusterId = created.DBClusterIdentifier!
+  const ids = nextInstanceIds(clusterId, [], instances.count)
+  const zones = placeInstances(created.AvailabilityZones ?? [], [], instances.count)
   try {
     for (const [n, id] of ids.entries()) {
       await rds.client.send(
         new CreateDBInstanceCommand({
           DBInstanceIdentifier: id,
-          DBClusterIdentifier: created.DBClusterIdentifier,
-          Engine: spec.engine,
-          DBInstanceClass: instanceClass,
+          DBClusterIdentifier: clusterId,
+          Engine: created.Engine,
+          DBInstanceClass: instances.instanceClass,
           AvailabilityZone: zones[n],
         }),
       )
     }
   } catch (error) {
-    await rollBackCreate(rds, created.DBClusterIdentifier!, ids)
+    await rollBackCreate(rds, clusterId, ids)
     throw error
   }
-  return wait ? waitUntilUsable(rds, created.DBClusterIdentifier!, wait) : describeCluster(rds, created.DBClusterIdentifier!)
+  return wait ? waitUntilUsable(rds, clusterId, wait) : describeCluster(rds, clusterId)
 }
 
 async function rollBackCreate(rds: Rds, clusterId: string, instanceIds: string[]): Promise<void> {

@@ -1,7 +1,7 @@
 import {CreateDBInstanceCommand, type DBInstance, DeleteDBInstanceCommand, ModifyDBInstanceCommand, RebootDBInstanceCommand} from '@aws-sdk/client-rds'
 
 import type {Rds} from './client.js'
-import {DEFAULT_INSTANCE_CLASS, type MaybeWait} from './clusters.js'
+import {DEFAULT_INSTANCE_CLASS, type MaybeWait, SERVERLESS_CLASS} from './clusters.js'
 import {nextInstanceIds, placeInstances} from './placement.js'
 import {describeInstance, topology, writerId} from './read.js'
 import {waitUntilInstanceAvailable, waitUntilInstancesGone, waitUntilUsable} from './wait.js'
@@ -23,7 +23,7 @@ export async function addInstance(rds: Rds, clusterId: string, spec: NewInstance
       DBInstanceIdentifier: id,
       DBClusterIdentifier: clusterId,
       Engine: t.cluster.Engine,
-      DBInstanceClass: spec.instanceClass ?? writer?.DBInstanceClass ?? (t.cluster.ServerlessV2ScalingConfiguration ? 'db.serverless' : DEFAULT_INSTANCE_CLASS),
+      DBInstanceClass: spec.instanceClass ?? writer?.DBInstanceClass ?? (t.cluster.ServerlessV2ScalingConfiguration ? SERVERLESS_CLASS : DEFAULT_INSTANCE_CLASS),
       PromotionTier: spec.promotionTier,
       AvailabilityZone: spec.availabilityZone ?? placeInstances(t.cluster.AvailabilityZones ?? [], t.instances.map((i) => i.AvailabilityZone ?? ''), 1)[0],
     }),

@@ -1,10 +1,15 @@
 import {
   type DBCluster,
+  type DBClusterBacktrack,
+  type DBClusterSnapshot,
   type DBInstance,
+  DescribeDBClusterBacktracksCommand,
+  DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
 } from '@aws-sdk/client-rds'
 
+import {ClientSideFault} from '../fault.js'
 import type {Rds} from './client.js'
 
 export interface Topology {
@@ -45,6 +50,21 @@ export async function clusterInstances(rds: Rds, clusterId: string): Promise<DBI
 export async function describeInstance(rds: Rds, id: string): Promise<DBInstance> {
   const out = await rds.client.send(new DescribeDBInstancesCommand({DBInstanceIdentifier: id}))
   return out.DBInstances![0]
+}
+
+export async function describeSnapshot(rds: Rds, id: string): Promise<DBClusterSnapshot> {
+  const out = await rds.client.send(new DescribeDBClusterSnapshotsCommand({DBClusterSnapshotIdentifier: id}))
+  const snapshot = out.DBClusterSnapshots?.[0]
+  // An endpoint that answers an empty list rather than the fault is reported as AWS would report it.
+  if (!snapshot) throw new ClientSideFault('DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${id} not found.`)
+  return snapshot
+}
+
+export async function describeBacktrack(rds: Rds, clusterId: string, backtrackId: string): Promise<DBClusterBacktrack> {
+  const out = await rds.client.send(new DescribeDBClusterBacktracksCommand({DBClusterIdentifier: clusterId, BacktrackIdentifier: backtrackId}))
+  const backtrack = out.DBClusterBacktracks?.[0]
+  if (!backtrack) throw new ClientSideFault('DBClusterBacktrackNotFoundFault', `Backtrack ${backtrackId} of DBCluster ${clusterId} not found.`)
+  return backtrack
 }
 
 export async function topology(rds: Rds, clusterId: string): Promise<Topology> {

@@ -1,7 +1,7 @@
-import type {DBCluster} from '@aws-sdk/client-rds'
+import type {DBCluster, DBClusterBacktrack, DBClusterSnapshot} from '@aws-sdk/client-rds'
 
 import type {Rds} from './client.js'
-import {clusterInstances, describeCluster, describeInstance, isNotFound, type Topology, topology, writerId} from './read.js'
+import {clusterInstances, describeBacktrack, describeCluster, describeInstance, describeSnapshot, isNotFound, type Topology, topology, writerId} from './read.js'
 
 export interface WaitSettings {
   timeoutMs: number
@@ -101,5 +101,28 @@ export async function waitUntilInstanceAvailable(rds: Rds, id: string, settings:
   return poll(rds, `instance ${id} to be available`, settings, async () => {
     const instance = await describeInstance(rds, id)
     return {done: instance.DBInstanceStatus === 'available', state: `${id} ${instance.DBInstanceStatus}`, value: instance}
+  })
+}
+
+export async function waitUntilSnapshotAvailable(rds: Rds, id: string, settings: WaitSettings): Promise<DBClusterSnapshot> {
+  return poll(rds, `snapshot ${id} to be available`, settings, async () => {
+    const snapshot = await describeSnapshot(rds, id)
+    if (snapshot.Status === 'failed') throw new Error(`Snapshot ${id} failed; see \`auroractl events --cluster ${snapshot.DBClusterIdentifier}\`.`)
+    const progress = snapshot.PercentProgress === undefined ? '' : ` (${snapshot.PercentProgress}%)`
+    return {done: snapshot.Status === 'available', state: `${id} ${snapshot.Status}${progress}`, value: snapshot}
+  })
+}
+
+/**
+ * A backtrack is done when DescribeDBClusterBacktracks shows it `completed` and the
+ * cluster, which was `backtracking` and closed its connections, is `available` again.
+ */
+export async function waitUntilBacktracked(rds: Rds, clusterId: string, backtrackId: string, settings: WaitSettings): Promise<DBClusterBacktrack> {
+  return poll(rds, `backtrack ${backtrackId} of ${clusterId}`, settings, async () => {
+    const backtrack = await describeBacktrack(rds, clusterId, backtrackId)
+    if (backtrack.Status === 'failed') throw new Error(`Backtrack ${backtrackId} of ${clusterId} failed; see \`auroractl events --cluster ${clusterId}\`.`)
+    const cluster = backtrack.Status === 'completed' ? await describeCluster(rds, clusterId) : undefined
+    const state = `backtrack ${backtrack.Status}${cluster ? `; cluster ${cluster.Status}` : ''}`
+    return {done: cluster?.Status === 'available', state, value: backtrack}
   })
 }
