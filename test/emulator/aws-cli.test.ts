@@ -304,3 +304,71 @@ describe('malformed requests', () => {
     }
   })
 })
+
+describe('aws rds: time features', () => {
+  it('parses snapshots, restores, clones and backtracks, and their refusals', async () => {
+    await expectOk(aws('create-db-cluster', '--db-cluster-identifier', 'tt', '--engine', 'aurora-postgresql',
+      '--master-username', 'admin1', '--master-user-password', 'secret-pass-1'))
+    await expectOk(aws('create-db-instance', '--db-instance-identifier', 'tt-1', '--db-cluster-identifier', 'tt',
+      '--engine', 'aurora-postgresql', '--db-instance-class', 'db.r6g.large'))
+    await untilStatus('instance', 'tt-1', 'available')
+    await untilStatus('cluster', 'tt', 'available')
+    const snap = await expectOk(aws('create-db-cluster-snapshot', '--db-cluster-identifier', 'tt', '--db-cluster-snapshot-identifier', 'tt-snap',
+      '--tags', JSON.stringify([{Key: 'k', Value: 'v'}])))
+    expect(snap.DBClusterSnapshot).toMatchObject({DBClusterSnapshotIdentifier: 'tt-snap', Status: 'creating', SnapshotType: 'manual', TagList: [{Key: 'k', Value: 'v'}]})
+    expect(typeof snap.DBClusterSnapshot.SnapshotCreateTime).toBe('string')
+    const listed = await expectOk(aws('describe-db-cluster-snapshots', '--db-cluster-identifier', 'tt'))
+    expect(listed.DBClusterSnapshots.map((s: {SnapshotType: string}) => s.SnapshotType).sort()).toEqual(['automated', 'manual'])
+    await expectOk(aws('wait', 'db-cluster-snapshot-available', '--db-cluster-snapshot-identifier', 'tt-snap'))
+    const copied = await expectOk(aws('copy-db-cluster-snapshot', '--source-db-cluster-snapshot-identifier', 'tt-snap',
+      '--target-db-cluster-snapshot-identifier', 'tt-copy', '--copy-tags'))
+    expect(copied.DBClusterSnapshot).toMatchObject({Status: 'copying', SourceDBClusterSnapshotArn: 'arn:aws:rds:us-east-1:000000000000:cluster-snapshot:tt-snap'})
+
+    const described = await expectOk(aws('describe-db-clusters', '--db-cluster-identifier', 'tt'))
+    const window = described.DBClusters[0]
+    expect(Date.parse(window.LatestRestorableTime)).toBeGreaterThanOrEqual(Date.parse(window.EarliestRestorableTime))
+    const clone = await expectOk(aws('restore-db-cluster-to-point-in-time', '--source-db-cluster-identifier', 'tt',
+      '--db-cluster-identifier', 'tt-clone', '--restore-type', 'copy-on-write', '--use-latest-restorable-time'))
+    expect(clone.DBCluster).toMatchObject({DBClusterIdentifier: 'tt-clone', Status: 'creating', MasterUsername: 'admin1', DBClusterMembers: []})
+    expect(clone.DBCluster.CloneGroupId).toMatch(/^[0-9a-f-]{36}$/)
+    const pit = await expectOk(aws('restore-db-cluster-to-point-in-time', '--source-db-cluster-identifier', 'tt',
+      '--db-cluster-identifier', 'tt-pit', '--restore-to-time', window.LatestRestorableTime))
+    expect(pit.DBCluster.CloneGroupId).toBeUndefined()
+    const fromSnapshot = await expectOk(aws('restore-db-cluster-from-snapshot', '--snapshot-identifier', 'tt-snap',
+      '--db-cluster-identifier', 'tt-back', '--engine', 'aurora-postgresql'))
+    expect(fromSnapshot.DBCluster).toMatchObject({DBClusterIdentifier: 'tt-back', Engine: 'aurora-postgresql'})
+
+    // Let the restores settle (available, first automated backup) so only a refused request could change state.
+    for (const id of ['tt-clone', 'tt-pit', 'tt-back']) await untilStatus('cluster', id, 'available')
+    await sleep(600)
+    const before = await snapshotState(daemon)
+    const early = await aws('restore-db-cluster-to-point-in-time', '--source-db-cluster-identifier', 'tt',
+      '--db-cluster-identifier', 'nope', '--restore-to-time', '2020-01-01T00:00:00Z')
+    expect(early.code).not.toBe(0)
+    expect(early.stderr).toContain('InvalidRestoreFault')
+    const both = await aws('restore-db-cluster-to-point-in-time', '--source-db-cluster-identifier', 'tt',
+      '--db-cluster-identifier', 'nope', '--restore-type', 'copy-on-write', '--restore-to-time', window.LatestRestorableTime)
+    expect(both.stderr).toContain('InvalidParameterCombination')
+    const ghost = await aws('restore-db-cluster-from-snapshot', '--snapshot-identifier', 'ghost', '--db-cluster-identifier', 'nope', '--engine', 'aurora-postgresql')
+    expect(ghost.stderr).toContain('DBClusterSnapshotNotFoundFault')
+    const pgBacktrack = await aws('backtrack-db-cluster', '--db-cluster-identifier', 'tt', '--backtrack-to', window.LatestRestorableTime)
+    expect(pgBacktrack.stderr).toContain('InvalidDBClusterStateFault')
+    expect(await snapshotState(daemon)).toBe(before)
+
+    await expectOk(aws('create-db-cluster', '--db-cluster-identifier', 'bt', '--engine', 'aurora-mysql',
+      '--master-username', 'admin1', '--master-user-password', 'secret-pass-1', '--backtrack-window', '3600'))
+    await untilStatus('cluster', 'bt', 'available')
+    const btCluster = (await expectOk(aws('describe-db-clusters', '--db-cluster-identifier', 'bt'))).DBClusters[0]
+    expect(btCluster.BacktrackWindow).toBe(3600)
+    const backtrack = await expectOk(aws('backtrack-db-cluster', '--db-cluster-identifier', 'bt', '--backtrack-to', btCluster.EarliestBacktrackTime))
+    expect(backtrack).toMatchObject({DBClusterIdentifier: 'bt', Status: 'pending'})
+    const backtracks = await expectOk(aws('describe-db-cluster-backtracks', '--db-cluster-identifier', 'bt'))
+    expect(backtracks.DBClusterBacktracks[0].BacktrackIdentifier).toBe(backtrack.BacktrackIdentifier)
+    const unknown = await aws('describe-db-cluster-backtracks', '--db-cluster-identifier', 'bt', '--backtrack-identifier', 'nope')
+    expect(unknown.stderr).toContain('DBClusterBacktrackNotFoundFault')
+
+    await expectOk(aws('wait', 'db-cluster-snapshot-available', '--db-cluster-snapshot-identifier', 'tt-copy'))
+    const deleted = await expectOk(aws('delete-db-cluster-snapshot', '--db-cluster-snapshot-identifier', 'tt-copy'))
+    expect(deleted.DBClusterSnapshot.DBClusterSnapshotIdentifier).toBe('tt-copy')
+  })
+})

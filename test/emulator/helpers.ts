@@ -113,13 +113,14 @@ export function form(params: Record<string, string>): string {
   return new URLSearchParams({Version: '2014-10-31', ...params}).toString()
 }
 
-/** Region-wide state as XML with RequestIds removed, to prove a rejected request changed nothing. */
+/** Region-wide state as XML with RequestIds (and windows that move with the clock) removed, to prove a rejected request changed nothing. */
 export async function snapshotState(daemon: Daemon, region = 'us-east-1'): Promise<string> {
   const auth = {Authorization: `AWS4-HMAC-SHA256 Credential=x/20261125/${region}/rds/aws4_request, SignedHeaders=host, Signature=0`}
   const parts: string[] = []
   for (const action of ['DescribeDBClusters', 'DescribeDBInstances', 'DescribeDBClusterSnapshots']) {
     const {text} = await rawQuery(daemon, form({Action: action}), auth)
-    parts.push(text.replace(/<RequestId>[^<]*<\/RequestId>/, ''))
+    // Windows measured from now move on their own; they are not state a request changed.
+    parts.push(text.replace(/<RequestId>[^<]*<\/RequestId>/, '').replace(/<(LatestRestorableTime|EarliestBacktrackTime)>[^<]*<\/\1>/g, ''))
   }
   return parts.join('\n')
 }

@@ -239,7 +239,7 @@ describe('point-in-time restore and clones', () => {
     expect(refused(plane, pitr({RestoreType: 'snapshot', UseLatestRestorableTime: true})).code).toBe('InvalidParameterValue')
     const early = refused(plane, pitr({RestoreToTime: new Date(clock.now() - 2 * DAY)}))
     expect(early.code).toBe('InvalidRestoreFault')
-    expect(early.message).toMatch(/restorable window is .* to /)
+    expect(early.message).toMatch(/outside its restorable window/)
     expect(refused(plane, pitr({RestoreToTime: new Date(clock.now() + 60_000)})).code).toBe('InvalidRestoreFault')
     expect(refused(plane, pitr({UseLatestRestorableTime: true, BacktrackWindow: 3600})).code).toBe('InvalidParameterValue')
     expect(refused(plane, () => plane.restoreDBClusterToPointInTime(R, {

@@ -2,6 +2,7 @@ import type {DBCluster, DBClusterBacktrack, DBClusterSnapshot, DBInstance, Event
 import type {ChalkInstance} from 'chalk'
 
 import {isoTime} from '../iso-time.js'
+import {formatDuration} from './duration.js'
 import type {ComputeReport} from '../local/compute.js'
 import type {FaultReport, VolumeReport} from '../local/storage.js'
 import {renderTable} from './table.js'
@@ -56,7 +57,13 @@ export function renderTopology(cluster: DBCluster, instances: DBInstance[], c: C
     ['Backup retention', `${cluster.BackupRetentionPeriod ?? '-'} day${cluster.BackupRetentionPeriod === 1 ? '' : 's'}`],
     ['Deletion protection', onOff(cluster.DeletionProtection)],
   ]
-  if (cluster.BacktrackWindow) facts.push(['Backtrack window', `${cluster.BacktrackWindow / 3600}h`])
+  if (cluster.EarliestRestorableTime) {
+    facts.push(['Restorable', `${isoTime(cluster.EarliestRestorableTime)} to ${isoTime(cluster.LatestRestorableTime)}`])
+  }
+  if (cluster.BacktrackWindow) {
+    const earliest = cluster.EarliestBacktrackTime ? `; back to ${isoTime(cluster.EarliestBacktrackTime)}` : ''
+    facts.push(['Backtrack window', `${formatDuration(cluster.BacktrackWindow * 1000)}${earliest}`])
+  }
   if (cluster.ServerlessV2ScalingConfiguration) facts.push(['Serverless v2', capacity(cluster)])
   if (local) {
     const {volume} = local

@@ -160,10 +160,7 @@ export function restoreDBClusterToPointInTime(
   if (!window) throw invalidRestore(`DB cluster ${source.id} has no automated backup yet; it can be restored once its first backup completes.`)
   const time = input.RestoreToTime?.getTime() ?? window.latest
   if (time < window.earliest || time > window.latest) {
-    throw invalidRestore(
-      `Cannot restore ${source.id} to ${new Date(time).toISOString()}: its restorable window is ` +
-        `${new Date(window.earliest).toISOString()} to ${new Date(window.latest).toISOString()}.`,
-    )
+    throw invalidRestore(`Cannot restore ${source.id} to ${new Date(time).toISOString()}: the time is outside its restorable window.`)
   }
 
   const clones = [...region.clusters.values()].filter((c) => c.cloneOf === source.resourceId).length
