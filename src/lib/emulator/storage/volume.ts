@@ -746,6 +746,11 @@ export class Volume {
 
   /** Keeps the volume as it is at `lsn` (a snapshot, a clone's branch point) until released. */
   pinPoint(name: string, lsn: number): void {
+    // A point already folded past has no page versions left to keep (the continuous backup rebuilds from pinned images).
+    const folded = this.foldedThrough()
+    if (lsn < folded && !this.pins.pointLsns().includes(lsn)) {
+      throw new StorageUnavailable('ReadPointCollected', `cannot keep LSN ${lsn} of volume ${this.id}: its pages are folded up to LSN ${folded}`)
+    }
     this.pins.pinPoint(name, lsn)
     this.persistMeta()
   }
