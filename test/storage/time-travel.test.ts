@@ -202,6 +202,21 @@ describe('dropping a volume that clones still read through', () => {
     expect(fs.readdirSync(volumes)).toEqual([])
   })
 
+  it('drops a child not opened since a restart and cascades to its retired parent', () => {
+    const home = newHome('unopened')
+    const clock = new ManualClock()
+    let registry = new StorageRegistry({home, clock, repair: REPAIR})
+    fill(registry.volume(REGION, 'source'), range(0, 5), 1)
+    registry.clone(REGION, 'source', registry.volume(REGION, 'source').vdl, 'clone')
+    registry.drop(REGION, 'source')
+    registry.close()
+
+    registry = new StorageRegistry({home, clock, repair: REPAIR})
+    registry.drop(REGION, 'clone')
+    expect(registry.has(REGION, 'clone')).toBe(false)
+    expect(fs.readdirSync(path.join(home, 'volumes', REGION))).toEqual([])
+  })
+
   it('cascades up a chain of retired volumes but never deletes a template', () => {
     const home = newHome('cascade')
     const registry = new StorageRegistry({home, clock: new ManualClock(), repair: REPAIR})

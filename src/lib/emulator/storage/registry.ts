@@ -5,12 +5,18 @@ import type {Clock} from '../clock.js'
 import {StorageFleet} from './fleet.js'
 import {CLONE_PIN, type RepairSettings, Volume} from './volume.js'
 
+const TEMPLATE_PREFIX = '_'
+
+/** A persisted volume's parent and copy-on-write children, read from its metadata. */
+function persistedRefs(dir: string): {parentId?: string; children: string[]} | undefined {
+  const state = Volume.persistedState(dir)
+  return state && {parentId: state.parent?.id, children: state.children}
+}
+
 /**
  * Every Region's storage fleet and every cluster volume, persisted under
  * `<home>/volumes/<region>/<volume id>/` (in memory only without a home).
  */
-const TEMPLATE_PREFIX = '_'
-
 export class StorageRegistry {
   private readonly fleets = new Map<string, StorageFleet>()
   private readonly volumes = new Map<string, Volume>()
@@ -122,21 +128,24 @@ export class StorageRegistry {
    * retired parent that loses its last child goes too; a template stays).
    */
   drop(region: string, id: string): void {
-    if (!this.exists(region, id)) return
-    const volume = this.volume(region, id)
-    if (volume.cloneChildren().length > 0) {
-      volume.retire()
+    const volume = this.volumes.get(`${region}/${id}`)
+    const dir = this.directory(region, id)
+    // A volume that is not open is judged from its metadata: deleting it needs none of its pages.
+    const state = volume ? {parentId: volume.parentVolume?.volume.id, children: volume.cloneChildren()} : dir && persistedRefs(dir)
+    if (!state) return
+    if (state.children.length > 0) {
+      this.volume(region, id).retire()
       return
     }
-    volume.close()
+    volume?.close()
     this.volumes.delete(`${region}/${id}`)
-    const dir = this.directory(region, id)
     // Files before the parent's pin: a crash in between leaves a stale pin (space), never a child whose branch point is gone.
     if (dir) fs.rmSync(dir, {recursive: true, force: true})
-    const parent = volume.parentVolume?.volume
-    if (!parent) return
+    const {parentId} = state
+    if (parentId === undefined) return
+    const parent = this.volume(region, parentId)
     parent.releasePin(`${CLONE_PIN}${id}`)
-    if (parent.retired && !parent.id.startsWith(TEMPLATE_PREFIX)) this.drop(region, parent.id)
+    if (parent.retired && !parentId.startsWith(TEMPLATE_PREFIX)) this.drop(region, parentId)
   }
 
   /** Cluster volumes persisted by an earlier run, by Region (templates and retired volumes are not listed). */

@@ -235,13 +235,14 @@ export class Volume {
 
   /**
    * What the registry needs of a persisted volume in `directory` without opening it: the
-   * parent it branches from (to be opened before it) and whether it is retired.
+   * parent it branches from (to be opened before it), whether it is retired, and its
+   * copy-on-write children.
    */
-  static persistedState(directory: string): {parent?: {id: string; lsn: number}; retired: boolean} | undefined {
+  static persistedState(directory: string): {parent?: {id: string; lsn: number}; retired: boolean; children: string[]} | undefined {
     const file = VolumeDirectory.metaPathIn(directory)
     if (!fs.existsSync(file)) return undefined
     const meta = JSON.parse(fs.readFileSync(file, 'utf8')) as VolumeMeta
-    return {parent: meta.parent, retired: meta.retired === true}
+    return {parent: meta.parent, retired: meta.retired === true, children: cloneChildrenOf(meta.points)}
   }
 
   /** Its cluster is gone, but copy-on-write children still read through it: kept until the last goes. */
@@ -256,10 +257,7 @@ export class Volume {
 
   /** Names of the copy-on-write children branching from this volume (from their pins). */
   cloneChildren(): string[] {
-    return this.pins
-      .list()
-      .filter((p) => p.kind === 'point' && p.name.startsWith(CLONE_PIN))
-      .map((p) => p.name.slice(CLONE_PIN.length))
+    return cloneChildrenOf(this.pins.list().filter((p) => p.kind === 'point'))
   }
 
   /** Nothing was ever written to it, and it branches from nothing. */
@@ -1040,6 +1038,10 @@ export class Volume {
 
 /** Pages per commit when a volume is copied: 2 MiB, so a copy's log is folded in step as it grows. */
 const COPY_BATCH_BLOCKS = 256
+
+function cloneChildrenOf(points: readonly {name: string}[]): string[] {
+  return points.filter((p) => p.name.startsWith(CLONE_PIN)).map((p) => p.name.slice(CLONE_PIN.length))
+}
 
 /** The index of the last entry of ascending `xs` at or below `x` (-1 if none). */
 function lastAtOrBelow(xs: readonly number[], x: number): number {
