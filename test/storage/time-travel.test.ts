@@ -107,6 +107,8 @@ describe('restores: full copies and copy-on-write clones in the registry', () =>
 
     const copy = registry.copy(REGION, 'source', middle, 'restored')
     expect(copy.parentVolume).toBeUndefined()
+    // The commits that wrote part of the image are not points anyone can restore or backtrack to.
+    expect(copy.earliestRestorable().lsn).toBe(copy.vdl)
     expect(copy.contentChecksum()).toEqual({...expected, readPoint: copy.vdl})
     expect(registry.volume(REGION, 'restored')).toBe(copy)
     const sourceNow = source.contentChecksum()

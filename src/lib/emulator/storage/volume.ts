@@ -832,6 +832,7 @@ export class Volume {
    * "nearest consistent time". A volume's first point is the volume as created (LSN 0 at
    * its creation time: empty, or a clone's image at its branch point), so nothing before
    * a clone's creation is found. While rewound, the kept points above VDL count too.
+   * A point found may no longer be readable: see earliestRestorable.
    */
   consistencyPointAt(t: number): {lsn: number; time: number} | undefined {
     const i = lastAtOrBelow(this.cplTimes, t)
@@ -905,7 +906,8 @@ export class Volume {
   /**
    * Fills this blank volume with `source`'s image at `lsn` (through its parents): a
    * restore that is a real copy, written as commits of whole pages, folded as it goes.
-   * The copy is independent: it keeps no link to the source.
+   * The copy is independent: it keeps no link to the source. Its log is folded to the end,
+   * so its points holding part of the image are not restorable: it starts at the last.
    */
   copyFrom(source: Volume, lsn = source.vdl): void {
     if (!this.isBlank) throw new Error(`volume ${this.id} already holds data`)
@@ -921,6 +923,7 @@ export class Volume {
       if (batch.length === COPY_BATCH_BLOCKS) flush()
     }
     if (batch.length > 0) flush()
+    this.coalesce(true)
   }
 
   /**
