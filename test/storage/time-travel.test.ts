@@ -219,6 +219,29 @@ describe('dropping a volume that clones still read through', () => {
     expect(fs.readdirSync(path.join(home, 'volumes', REGION))).toEqual([])
   })
 
+  it('keeps a snapshot held as a child volume after its cluster’s volume is dropped, and restores from it', () => {
+    const home = newHome('snapshot')
+    const clock = new ManualClock()
+    let registry = new StorageRegistry({home, clock, repair: REPAIR})
+    const cluster = registry.volume(REGION, 'cluster')
+    fill(cluster, range(0, 20), 1)
+    const at = cluster.vdl
+    const image = cluster.contentChecksum()
+    // A snapshot as a template-like child at the snapshot's LSN: not a cluster volume, and it outlives the cluster.
+    registry.clone(REGION, 'cluster', at, '_snapshot-final')
+    fill(cluster, range(0, 5), 2)
+    registry.drop(REGION, 'cluster')
+    registry.close()
+
+    registry = new StorageRegistry({home, clock, repair: REPAIR})
+    expect(registry.persisted()).toEqual([])
+    const full = registry.copy(REGION, '_snapshot-final', 0, 'restored-full')
+    const cow = registry.clone(REGION, '_snapshot-final', 0, 'restored-cow')
+    expect(full.contentChecksum().crc32).toBe(image.crc32)
+    expect(cow.contentChecksum().crc32).toBe(image.crc32)
+    expect(registry.persisted().map((v) => v.id).sort()).toEqual(['restored-cow', 'restored-full'])
+  })
+
   it('cascades up a chain of retired volumes but never deletes a template', () => {
     const home = newHome('cascade')
     const registry = new StorageRegistry({home, clock: new ManualClock(), repair: REPAIR})
