@@ -301,6 +301,19 @@ describe('a rewind (backtrack) of a persisted volume', () => {
     expect(() => fourth.rewind(late)).toThrow(RangeError)
   })
 
+  it('refuses to go back before a clone’s branch point (a write after it would discard the clone’s image)', () => {
+    const volume = new Volume({id: 'v', fleet: new StorageFleet(REGION), clock: new ManualClock()})
+    const early = volume.commit([rows(1, 1)])
+    const branch = volume.commit([rows(1, 2)])
+    volume.commit([rows(1, 3)])
+    const clone = volume.clone('child', branch)
+    const image = clone.contentChecksum()
+    expect(() => volume.rewind(early)).toThrow(expect.objectContaining({code: 'PointPinnedAbove'}))
+    volume.rewind(branch)
+    volume.commit([rows(1, 4)])
+    expect(clone.contentChecksum()).toEqual(image)
+  })
+
   it('is not undone by acknowledgements of the kept log (repair, gossip)', () => {
     const volume = new Volume({id: 'v', fleet: new StorageFleet(REGION), clock: new ManualClock()})
     const early = volume.commit([rows(1, 1)])

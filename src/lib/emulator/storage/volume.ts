@@ -21,7 +21,7 @@ export interface BlockWrite {
 /** Raised instead of a wrong answer when storage cannot do what was asked. */
 export class StorageUnavailable extends Error {
   constructor(
-    readonly code: 'WriteQuorumLost' | 'ReadQuorumLost' | 'NoSegmentCoversReadPoint' | 'WriterFenced' | 'LsnAllocationLimit' | 'ReadPointCollected' | 'NotDurable',
+    readonly code: 'WriteQuorumLost' | 'ReadQuorumLost' | 'NoSegmentCoversReadPoint' | 'WriterFenced' | 'LsnAllocationLimit' | 'ReadPointCollected' | 'NotDurable' | 'PointPinnedAbove',
     message: string,
   ) {
     super(message)
@@ -938,6 +938,11 @@ export class Volume {
     if (lsn > ceiling) throw new RangeError(`LSN ${lsn} is above the highest consistency point kept (${ceiling})`)
     if (this.groups.some((g) => lsn < g.pages.lsn)) {
       throw new StorageUnavailable('ReadPointCollected', `LSN ${lsn} is older than what volume ${this.id} keeps`)
+    }
+    // The first write after a rewind discards the log above it, and with it the image a clone or a snapshot keeps there.
+    const above = this.pins.list().find((p) => p.kind === 'point' && p.lsn > lsn)
+    if (above) {
+      throw new StorageUnavailable('PointPinnedAbove', `volume ${this.id} cannot go back to LSN ${lsn}: ${above.name} keeps its image at LSN ${above.lsn}`)
     }
     this.backtrack = lsn === ceiling ? undefined : {to: lsn, from: ceiling}
     w.vdl = lsn
