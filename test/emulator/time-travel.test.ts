@@ -296,6 +296,24 @@ describe('backtrack', () => {
     expect(plane.describeDBClusterBacktracks(R, {DBClusterIdentifier: 'my'}).items.map((b) => b.status)).toEqual(['completed', 'completed'])
   })
 
+  it('goes back past a snapshot, which keeps its image through the writes that follow', () => {
+    const {plane, clock, registry} = backtrackable()
+    const marks: {at: number; crc: string}[] = []
+    for (let i = 1; i <= 20; i++) {
+      clock.advance(1000)
+      write(plane, registry, 'my', i)
+      marks.push({at: clock.now(), crc: volumeOf(plane, registry, 'my').contentChecksum().crc32})
+      if (i === 15) plane.createDBClusterSnapshot(R, {DBClusterSnapshotIdentifier: 'at-15', DBClusterIdentifier: 'my'})
+    }
+    plane.backtrackDBCluster(R, {DBClusterIdentifier: 'my', BacktrackTo: new Date(marks[4].at)})
+    clock.advance(timingProfile('fast').backtrack)
+    expect(plane.describeDBClusterBacktracks(R, {DBClusterIdentifier: 'my'}).items[0].status).toBe('completed')
+    expect(volumeOf(plane, registry, 'my').contentChecksum().crc32).toBe(marks[4].crc)
+    write(plane, registry, 'my', 99)
+    plane.restoreDBClusterFromSnapshot(R, {DBClusterIdentifier: 'from-15', SnapshotIdentifier: 'at-15', Engine: 'aurora-mysql'})
+    expect(volumeOf(plane, registry, 'from-15').contentChecksum().crc32).toBe(marks[14].crc)
+  })
+
   it('refuses what AWS refuses', () => {
     const {plane, clock} = backtrackable()
     plane.createDBCluster(R, {DBClusterIdentifier: 'pg', ...PG_CLUSTER})

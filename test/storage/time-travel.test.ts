@@ -107,6 +107,8 @@ describe('restores: full copies and copy-on-write clones in the registry', () =>
 
     const copy = registry.copy(REGION, 'source', middle, 'restored')
     expect(copy.parentVolume).toBeUndefined()
+    // The commits that wrote part of the image are not points anyone can restore or backtrack to.
+    expect(copy.earliestRestorable().lsn).toBe(copy.vdl)
     expect(copy.contentChecksum()).toEqual({...expected, readPoint: copy.vdl})
     expect(registry.volume(REGION, 'restored')).toBe(copy)
     const sourceNow = source.contentChecksum()
@@ -207,6 +209,44 @@ describe('dropping a volume that clones still read through', () => {
     expect(fs.readdirSync(volumes)).toEqual([])
   })
 
+  it('drops a child not opened since a restart and cascades to its retired parent', () => {
+    const home = newHome('unopened')
+    const clock = new ManualClock()
+    let registry = new StorageRegistry({home, clock, repair: REPAIR})
+    fill(registry.volume(REGION, 'source'), range(0, 5), 1)
+    registry.clone(REGION, 'source', registry.volume(REGION, 'source').vdl, 'clone')
+    registry.drop(REGION, 'source')
+    registry.close()
+
+    registry = new StorageRegistry({home, clock, repair: REPAIR})
+    registry.drop(REGION, 'clone')
+    expect(registry.has(REGION, 'clone')).toBe(false)
+    expect(fs.readdirSync(path.join(home, 'volumes', REGION))).toEqual([])
+  })
+
+  it('keeps a snapshot held as a child volume after its cluster’s volume is dropped, and restores from it', () => {
+    const home = newHome('snapshot')
+    const clock = new ManualClock()
+    let registry = new StorageRegistry({home, clock, repair: REPAIR})
+    const cluster = registry.volume(REGION, 'cluster')
+    fill(cluster, range(0, 20), 1)
+    const at = cluster.vdl
+    const image = cluster.contentChecksum()
+    // A snapshot as a template-like child at the snapshot's LSN: not a cluster volume, and it outlives the cluster.
+    registry.clone(REGION, 'cluster', at, '_snapshot-final')
+    fill(cluster, range(0, 5), 2)
+    registry.drop(REGION, 'cluster')
+    registry.close()
+
+    registry = new StorageRegistry({home, clock, repair: REPAIR})
+    expect(registry.persisted()).toEqual([])
+    const full = registry.copy(REGION, '_snapshot-final', 0, 'restored-full')
+    const cow = registry.clone(REGION, '_snapshot-final', 0, 'restored-cow')
+    expect(full.contentChecksum().crc32).toBe(image.crc32)
+    expect(cow.contentChecksum().crc32).toBe(image.crc32)
+    expect(registry.persisted().map((v) => v.id).sort()).toEqual(['restored-cow', 'restored-full'])
+  })
+
   it('cascades up a chain of retired volumes but never deletes a template', () => {
     const home = newHome('cascade')
     const registry = new StorageRegistry({home, clock: new ManualClock(), repair: REPAIR})
@@ -264,6 +304,49 @@ describe('a rewind (backtrack) of a persisted volume', () => {
     expect(fourth.rewound).toBe(false)
     expect(fourth.contentChecksum()).toEqual(written)
     expect(() => fourth.rewind(late)).toThrow(RangeError)
+  })
+
+  it('refuses to go back before a clone’s branch point (a write after it would discard the clone’s image)', () => {
+    const volume = new Volume({id: 'v', fleet: new StorageFleet(REGION), clock: new ManualClock()})
+    const early = volume.commit([rows(1, 1)])
+    const branch = volume.commit([rows(1, 2)])
+    volume.commit([rows(1, 3)])
+    const clone = volume.clone('child', branch)
+    const image = clone.contentChecksum()
+    expect(() => volume.rewind(early)).toThrow(expect.objectContaining({code: 'PointPinnedAbove'}))
+    volume.rewind(branch)
+    volume.commit([rows(1, 4)])
+    expect(clone.contentChecksum()).toEqual(image)
+  })
+
+  it('through the registry, rebases the clones and snapshots branched above the target, which keep their content across the discarding write and a restart', () => {
+    const home = newHome('rebase')
+    const clock = new ManualClock()
+    const registry = new StorageRegistry({home, clock, repair: REPAIR})
+    const volume = registry.volume(REGION, 'v')
+    fill(volume, range(0, 30), 1)
+    const early = volume.vdl
+    const earlyImage = volume.contentChecksum()
+    fill(volume, range(10, 50), 2)
+    const snapshot = registry.clone(REGION, 'v', volume.vdl, 'snap')
+    const snapshotImage = snapshot.contentChecksum()
+    fill(volume, range(20, 60), 3)
+    const clone = registry.clone(REGION, 'v', volume.vdl, 'clone')
+    clone.commit([rows(5, 9)])
+    const cloneImage = clone.contentChecksum()
+    const restored = registry.clone(REGION, 'snap', 0, 'restored')
+    registry.rewind(REGION, 'v', early)
+    expect(volume.contentChecksum()).toEqual(earlyImage)
+    volume.commit([rows(70, 4)])
+    expect(volume.rewound).toBe(false)
+    for (const [v, image] of [[snapshot, snapshotImage], [clone, cloneImage], [restored, snapshotImage]] as const) {
+      expect(v.contentChecksum().crc32).toBe(image.crc32)
+    }
+    registry.close()
+    const reopened = new StorageRegistry({home, clock, repair: REPAIR})
+    expect(reopened.volume(REGION, 'snap').contentChecksum().crc32).toBe(snapshotImage.crc32)
+    expect(reopened.volume(REGION, 'clone').contentChecksum().crc32).toBe(cloneImage.crc32)
+    expect(reopened.volume(REGION, 'restored').contentChecksum().crc32).toBe(snapshotImage.crc32)
   })
 
   it('is not undone by acknowledgements of the kept log (repair, gossip)', () => {

@@ -28,7 +28,7 @@ export class StorageVolumes implements VolumeService {
   }
 
   rewind(region: string, volumeId: string, lsn: number): void {
-    this.registry.volume(region, volumeId).rewind(lsn)
+    this.registry.rewind(region, volumeId, lsn)
   }
 
   /** Storage refusing a read-point (collected, above VDL, no read quorum) is the AWS fault for a restore that cannot be made. */

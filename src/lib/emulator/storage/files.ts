@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import {crc32} from './checksum.js'
+import {BLOCK_SIZE} from './geometry.js'
 import type {PageVersion} from './page-store.js'
 import {decodeRecord, encodeRecord, type LogRecord} from './record.js'
 
@@ -313,4 +314,34 @@ export class ConsistencyPointFile {
     if (at < buf.length) fs.truncateSync(file, at)
     return {lsns, times}
   }
+}
+
+/**
+ * A clone's kept parent pages (see Volume.rebase): `[f64 block][page]` entries and a trailing crc32 of them all,
+ * replaced whole. A file whose checksum does not match was never completely written: none of it is used.
+ */
+export function writeOverlay(file: string, pages: ReadonlyMap<number, Uint8Array>): void {
+  const entry = 8 + BLOCK_SIZE
+  const out = new Uint8Array(pages.size * entry + 4)
+  const view = new DataView(out.buffer)
+  let at = 0
+  for (const [block, image] of pages) {
+    view.setFloat64(at, block)
+    out.set(image, at + 8)
+    at += entry
+  }
+  view.setUint32(at, crc32(out.subarray(0, at)))
+  writeFileAtomic(file, out)
+}
+
+export function readOverlay(file: string): Map<number, Uint8Array> {
+  const pages = new Map<number, Uint8Array>()
+  if (!fs.existsSync(file)) return pages
+  const buf = new Uint8Array(fs.readFileSync(file))
+  const entry = 8 + BLOCK_SIZE
+  const body = buf.length - 4
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+  if (body < 0 || body % entry !== 0 || view.getUint32(body) !== crc32(buf.subarray(0, body))) return pages
+  for (let at = 0; at < body; at += entry) pages.set(view.getFloat64(at), buf.slice(at + 8, at + entry))
+  return pages
 }

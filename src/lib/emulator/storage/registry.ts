@@ -6,15 +6,23 @@ import {StorageFleet} from './fleet.js'
 import {LogArchive} from './log-archive.js'
 import {CLONE_PIN, type RepairSettings, Volume} from './volume.js'
 
+const TEMPLATE_PREFIX = '_'
+
+/** A persisted volume's parent and copy-on-write children, read from its metadata. */
+function persistedRefs(dir: string): {parentId?: string; children: string[]} | undefined {
+  const state = Volume.persistedState(dir)
+  return state && {parentId: state.parent?.id, children: state.children}
+}
+
 /**
  * Every Region's storage fleet and every cluster volume, persisted under
  * `<home>/volumes/<region>/<volume id>/` (in memory only without a home).
  */
-const TEMPLATE_PREFIX = '_'
-
 export class StorageRegistry {
   private readonly fleets = new Map<string, StorageFleet>()
   private readonly volumes = new Map<string, Volume>()
+  /** Volumes being filled by a full copy (`region/id`). */
+  private readonly copying = new Set<string>()
   repairPaused = false
 
   constructor(
@@ -56,9 +64,14 @@ export class StorageRegistry {
 
   private register(region: string, id: string, volume: Volume): Volume {
     volume.repairPaused = this.repairPaused
-    if (!id.startsWith(TEMPLATE_PREFIX)) volume.attachArchive(new LogArchive(this.backupDirectory(region, id), volume.foldedThrough()))
+    if (!id.startsWith(TEMPLATE_PREFIX) && !this.copying.has(`${region}/${id}`)) this.attachBackup(region, id, volume)
     this.volumes.set(`${region}/${id}`, volume)
     return volume
+  }
+
+  /** The continuous backup starts at what the volume has folded: it can rebuild any point from there on. */
+  private attachBackup(region: string, id: string, volume: Volume): void {
+    volume.attachArchive(new LogArchive(this.backupDirectory(region, id), volume.foldedThrough()))
   }
 
   has(region: string, id: string): boolean {
@@ -105,14 +118,32 @@ export class StorageRegistry {
   copy(region: string, sourceId: string, lsn: number, newId: string): Volume {
     const source = this.source(region, sourceId)
     this.refuseExisting(region, newId)
+    // The copy's own commits are not history anyone restores to: its backup starts once it is complete.
+    this.copying.add(`${region}/${newId}`)
     const volume = this.volume(region, newId)
     try {
       volume.copyFrom(source, lsn)
     } catch (error) {
       this.drop(region, newId)
       throw error
+    } finally {
+      this.copying.delete(`${region}/${newId}`)
     }
+    this.attachBackup(region, newId, volume)
     return volume
+  }
+
+  /**
+   * Backtracks a volume in place to `lsn`. Its copy-on-write children (snapshots, clones) branched above it are
+   * rebased below it first, so the log the rewind will discard is no longer theirs to read.
+   */
+  rewind(region: string, id: string, lsn: number): void {
+    const volume = this.volume(region, id)
+    for (const childId of volume.cloneChildren()) {
+      if (!this.exists(region, childId)) continue
+      this.volume(region, childId).rebase(lsn)
+    }
+    volume.rewind(lsn)
   }
 
   /**
@@ -129,24 +160,27 @@ export class StorageRegistry {
    * retired parent that loses its last child goes too; a template stays).
    */
   drop(region: string, id: string): void {
-    if (!this.exists(region, id)) return
-    const volume = this.volume(region, id)
+    const volume = this.volumes.get(`${region}/${id}`)
+    const dir = this.directory(region, id)
+    // A volume that is not open is judged from its metadata: deleting it needs none of its pages.
+    const state = volume ? {parentId: volume.parentVolume?.volume.id, children: volume.cloneChildren()} : dir && persistedRefs(dir)
+    if (!state) return
     // Only volumes of the registry count: a replica's in-memory image reads from memory and goes with its engine.
-    if (volume.cloneChildren().some((child) => this.exists(region, child))) {
-      volume.retire()
+    if (state.children.some((child) => this.exists(region, child))) {
+      this.volume(region, id).retire()
       return
     }
-    volume.close()
+    volume?.close()
     this.volumes.delete(`${region}/${id}`)
-    const dir = this.directory(region, id)
     // Files before the parent's pin: a crash in between leaves a stale pin (space), never a child whose branch point is gone.
     if (dir) fs.rmSync(dir, {recursive: true, force: true})
     const backups = this.backupDirectory(region, id)
     if (backups) fs.rmSync(backups, {recursive: true, force: true})
-    const parent = volume.parentVolume?.volume
-    if (!parent) return
+    const {parentId} = state
+    if (parentId === undefined) return
+    const parent = this.volume(region, parentId)
     parent.releasePin(`${CLONE_PIN}${id}`)
-    if (parent.retired && !parent.id.startsWith(TEMPLATE_PREFIX)) this.drop(region, parent.id)
+    if (parent.retired && !parentId.startsWith(TEMPLATE_PREFIX)) this.drop(region, parentId)
   }
 
   /** Cluster volumes persisted by an earlier run, by Region (templates and retired volumes are not listed). */

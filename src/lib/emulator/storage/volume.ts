@@ -1,8 +1,9 @@
 import fs from 'node:fs'
+import path from 'node:path'
 
 import type {Clock} from '../clock.js'
 import {crc32} from './checksum.js'
-import {ConsistencyPointFile, PageFile as PageFileReader, readSegmentLog, VolumeDirectory, writeFileAtomic} from './files.js'
+import {ConsistencyPointFile, PageFile as PageFileReader, readOverlay, readSegmentLog, VolumeDirectory, writeFileAtomic, writeOverlay} from './files.js'
 import type {StorageFleet} from './fleet.js'
 import type {LogArchive} from './log-archive.js'
 import {BLOCK_SIZE, durableLsn, LSN_ALLOCATION_LIMIT, MAX_PROTECTION_GROUPS, PROTECTION_GROUP_BYTES, protectionGroupOf, quorumPoint, volumeCompleteLsn, WRITE_QUORUM} from './geometry.js'
@@ -22,7 +23,7 @@ export interface BlockWrite {
 /** Raised instead of a wrong answer when storage cannot do what was asked. */
 export class StorageUnavailable extends Error {
   constructor(
-    readonly code: 'WriteQuorumLost' | 'ReadQuorumLost' | 'NoSegmentCoversReadPoint' | 'WriterFenced' | 'LsnAllocationLimit' | 'ReadPointCollected' | 'NotDurable',
+    readonly code: 'WriteQuorumLost' | 'ReadQuorumLost' | 'NoSegmentCoversReadPoint' | 'WriterFenced' | 'LsnAllocationLimit' | 'ReadPointCollected' | 'NotDurable' | 'PointPinnedAbove',
     message: string,
   ) {
     super(message)
@@ -131,6 +132,11 @@ export class Volume {
   private readonly foldAfterBytes: number
   /** The continuous backup: folded records go here before segments drop them. */
   private archive?: LogArchive
+  /**
+   * A clone's own copy of parent pages that changed between its branch point and an older one it was moved
+   * down to (the parent was backtracked past it): read instead of the parent for those blocks.
+   */
+  private readonly overlay = new Map<number, Uint8Array>()
 
   constructor(options: VolumeOptions) {
     this.id = options.id
@@ -143,6 +149,7 @@ export class Volume {
     this.foldAfterBytes = options.foldAfterBytes ?? 4 * 1024 * 1024
     if (options.directory) {
       this.files = new VolumeDirectory(options.directory)
+      for (const [block, image] of readOverlay(this.overlayPath())) this.overlay.set(block, image)
       if (fs.existsSync(this.files.metaPath())) this.load()
       else this.persistMeta()
     }
@@ -238,13 +245,14 @@ export class Volume {
 
   /**
    * What the registry needs of a persisted volume in `directory` without opening it: the
-   * parent it branches from (to be opened before it) and whether it is retired.
+   * parent it branches from (to be opened before it), whether it is retired, and its
+   * copy-on-write children.
    */
-  static persistedState(directory: string): {parent?: {id: string; lsn: number}; retired: boolean} | undefined {
+  static persistedState(directory: string): {parent?: {id: string; lsn: number}; retired: boolean; children: string[]} | undefined {
     const file = VolumeDirectory.metaPathIn(directory)
     if (!fs.existsSync(file)) return undefined
     const meta = JSON.parse(fs.readFileSync(file, 'utf8')) as VolumeMeta
-    return {parent: meta.parent, retired: meta.retired === true}
+    return {parent: meta.parent, retired: meta.retired === true, children: cloneChildrenOf(meta.points)}
   }
 
   /** Its cluster is gone, but copy-on-write children still read through it: kept until the last goes. */
@@ -259,10 +267,7 @@ export class Volume {
 
   /** Names of the copy-on-write children branching from this volume (from their pins). */
   cloneChildren(): string[] {
-    return this.pins
-      .list()
-      .filter((p) => p.kind === 'point' && p.name.startsWith(CLONE_PIN))
-      .map((p) => p.name.slice(CLONE_PIN.length))
+    return cloneChildrenOf(this.pins.list().filter((p) => p.kind === 'point'))
   }
 
   /** Nothing was ever written to it, and it branches from nothing. */
@@ -340,8 +345,43 @@ export class Volume {
   }
 
   private parentPage(block: number): Uint8Array {
+    const kept = this.overlay.get(block)
+    if (kept) return kept.slice()
     const {volume, lsn} = this.parent!
     return volume.readBlock(block, lsn)
+  }
+
+  private overlayPath(): string {
+    return path.join(this.files!.dir, 'overlay.pages')
+  }
+
+  /**
+   * Moves this clone's branch point down to `lsn` of its parent, first keeping its own copy of the parent's pages
+   * that changed in between: its parent is about to be backtracked past the old branch point, and the first write
+   * after that discards the log the clone read those pages from. The clone's content does not change.
+   */
+  rebase(lsn: number): void {
+    const parent = this.parent
+    if (!parent || lsn >= parent.lsn) return
+    for (const block of parent.volume.blocksWrittenBetween(lsn, parent.lsn)) {
+      if (!this.overlay.has(block)) this.overlay.set(block, parent.volume.readBlock(block, parent.lsn))
+    }
+    if (this.files) writeOverlay(this.overlayPath(), this.overlay)
+    parent.volume.pinPoint(`${CLONE_PIN}${this.id}`, lsn)
+    this.parent = {volume: parent.volume, lsn}
+    this.persistMeta()
+  }
+
+  /** Blocks with records in (after, upTo]: the pages that differ between those two points. */
+  blocksWrittenBetween(after: number, upTo: number): Set<number> {
+    const blocks = new Set<number>()
+    for (const g of this.groups) {
+      if (after < g.pages.lsn) throw new StorageUnavailable('ReadPointCollected', `LSN ${after} is older than what volume ${this.id} keeps`)
+      const source = this.liveSegments(g).find((s) => this.covers(g, s, upTo))
+      if (!source) throw new StorageUnavailable('NoSegmentCoversReadPoint', `no reachable segment of protection group ${g.index} has caught up to LSN ${upTo}`)
+      for (const r of source.recordsBetween(after, upTo)) blocks.add(r.block)
+    }
+    return blocks
   }
 
   /**
@@ -879,6 +919,7 @@ export class Volume {
    * "nearest consistent time". A volume's first point is the volume as created (LSN 0 at
    * its creation time: empty, or a clone's image at its branch point), so nothing before
    * a clone's creation is found. While rewound, the kept points above VDL count too.
+   * A point found may no longer be readable: see earliestRestorable.
    */
   consistencyPointAt(t: number): {lsn: number; time: number} | undefined {
     const i = lastAtOrBelow(this.cplTimes, t)
@@ -956,7 +997,8 @@ export class Volume {
   /**
    * Fills this blank volume with `source`'s image at `lsn` (through its parents): a
    * restore that is a real copy, written as commits of whole pages, folded as it goes.
-   * The copy is independent: it keeps no link to the source.
+   * The copy is independent: it keeps no link to the source. Its log is folded to the end,
+   * so its points holding part of the image are not restorable: it starts at the last.
    */
   copyFrom(source: Volume, lsn = source.vdl): void {
     if (!this.isBlank) throw new Error(`volume ${this.id} already holds data`)
@@ -972,6 +1014,7 @@ export class Volume {
       if (batch.length === COPY_BATCH_BLOCKS) flush()
     }
     if (batch.length > 0) flush()
+    this.coalesce(true)
   }
 
   /**
@@ -986,6 +1029,12 @@ export class Volume {
     if (lsn > ceiling) throw new RangeError(`LSN ${lsn} is above the highest consistency point kept (${ceiling})`)
     if (this.groups.some((g) => lsn < g.pages.lsn)) {
       throw new StorageUnavailable('ReadPointCollected', `LSN ${lsn} is older than what volume ${this.id} keeps`)
+    }
+    // The first write after a rewind discards the log above it, and with it the image a clone or a snapshot keeps
+    // there: such clones are rebased below the rewind first (StorageRegistry.rewind).
+    const above = this.pins.list().find((p) => p.kind === 'point' && p.lsn > lsn)
+    if (above) {
+      throw new StorageUnavailable('PointPinnedAbove', `volume ${this.id} cannot go back to LSN ${lsn}: ${above.name} keeps its image at LSN ${above.lsn}`)
     }
     this.backtrack = lsn === ceiling ? undefined : {to: lsn, from: ceiling}
     w.vdl = lsn
@@ -1011,6 +1060,7 @@ export class Volume {
   /** Every block written up to `readPoint`, with a clone's parent's blocks at its branch point. */
   private blocksAt(readPoint: number): Set<number> {
     const blocks = this.parent ? this.parent.volume.blocksAt(this.parent.lsn) : new Set<number>()
+    for (const block of this.overlay.keys()) blocks.add(block)
     for (const g of this.groups) {
       for (const block of g.pages.blocks()) blocks.add(block)
       const source = this.liveSegments(g).find((s) => this.covers(g, s, readPoint))
@@ -1089,6 +1139,10 @@ export class Volume {
 
 /** Pages per commit when a volume is copied: 2 MiB, so a copy's log is folded in step as it grows. */
 const COPY_BATCH_BLOCKS = 256
+
+function cloneChildrenOf(points: readonly {name: string}[]): string[] {
+  return points.filter((p) => p.name.startsWith(CLONE_PIN)).map((p) => p.name.slice(CLONE_PIN.length))
+}
 
 /** The index of the last entry of ascending `xs` at or below `x` (-1 if none). */
 function lastAtOrBelow(xs: readonly number[], x: number): number {
