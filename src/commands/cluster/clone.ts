@@ -32,6 +32,9 @@ export default class ClusterClone extends BaseCommand<typeof ClusterClone> {
       {sourceId: args.source, id: args.cluster, to: 'latest', restoreType: 'copy-on-write', instances: instanceCount(flags), instanceClass: flags['instance-class']},
       this.waitSettings(`Cloning ${args.source} into ${args.cluster}`, `auroractl cluster wait ${args.cluster}`),
     )
+    // Aurora makes the 16th copy-on-write clone of a source a full copy, which has no clone group (told locally,
+    // where the reply is known to carry CloneGroupId at once).
+    if (this.onLocalEmulator && !cluster.CloneGroupId) this.warn(`${args.source} already has 15 copy-on-write clones: ${args.cluster} is a full copy.`)
     if (!this.jsonEnabled()) this.log(renderTopology(cluster, await clusterInstances(rds, args.cluster), this.stdoutColour))
     return cluster
   }

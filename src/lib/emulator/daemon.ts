@@ -23,6 +23,7 @@ import {Store} from './control/store.js'
 import {isTimingProfileName, timingProfile} from './control/timing.js'
 import {Prng, seedFromEnv} from './prng.js'
 import {ComputeAdmin} from './compute-admin.js'
+import {pidAlive} from './pid.js'
 import {StorageAdmin, storageRegistry} from './storage-admin.js'
 import {StorageVolumes} from './storage-volumes.js'
 
@@ -49,15 +50,6 @@ function packageVersion(): string {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 /** Takes `<home>/daemon.lock` (O_EXCL, holding our pid), taking over a lock whose owner is dead. */
 function acquireLock(path: string): void {
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -74,7 +66,7 @@ function acquireLock(path: string): void {
       } catch {
         // Unreadable or vanished lock: treat as stale.
       }
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && pidAlive(owner)) {
         fail(3, `already running (pid ${owner})`)
       }
       rmSync(path, {force: true})

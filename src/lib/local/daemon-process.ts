@@ -3,6 +3,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {pidAlive} from '../emulator/pid.js'
+
 /** What the daemon writes to <home>/daemon.json once it is listening. */
 export interface DaemonInfo {
   pid: number
@@ -25,15 +27,6 @@ const START_TIMEOUT_MS = 15_000
 const STOP_TIMEOUT_MS = 10_000
 /** Exit code of a daemon that found another one holding the state directory. */
 const ALREADY_RUNNING_EXIT = 3
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 function readInfo(home: string): DaemonInfo | undefined {
   try {
