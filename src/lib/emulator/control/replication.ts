@@ -1,0 +1,33 @@
+/** A cluster's volume, named by Region and the cluster's resource id. */
+export interface RegionalVolume {
+  region: string
+  volumeId: string
+}
+
+export interface ReplicationStatus {
+  /** Primary LSNs shipped or waiting that the secondary has not applied yet (0: caught up). */
+  lagLsn: number
+  /** Age of the oldest primary commit the secondary has not applied (0 when caught up). */
+  lagMs: number
+  /** Whether the link between the two Regions is up. */
+  linkUp: boolean
+}
+
+/**
+ * Storage-level replication between Regions, as the control plane drives it for global databases: the primary
+ * volume's log records are shipped over the link to each secondary volume, which applies them. The emulator wires
+ * it to the storage registry and the Region links; the control plane knows no more of it than this.
+ */
+export interface ReplicationService {
+  /**
+   * Makes `secondary` a replica of `primary`: with `copy`, the secondary volume is first made a copy of the primary
+   * as it is now (a new secondary, or an old primary that diverged); without, it already holds the same content
+   * (a switchover). From then on every commit of the primary is shipped to it.
+   */
+  attach(primary: RegionalVolume, secondary: RegionalVolume, options: {copy: boolean}): void
+  /** Stops shipping to `secondary`; its volume keeps what it applied. */
+  detach(secondary: RegionalVolume): void
+  status(secondary: RegionalVolume): ReplicationStatus
+  /** What promoting `secondary` now would lose: the primary's commits it has not applied, by primary LSN. */
+  unreplicated(secondary: RegionalVolume): {commits: number; fromLsn?: number; toLsn?: number}
+}
