@@ -251,19 +251,22 @@ export class ControlPlane {
   private mutate<T>(operation: () => () => T): T {
     const state = this.state
     const now = this.clock.now()
+    let operated = false
     try {
       state.applyDue(now)
       state.now = now
       state.at = now
       const reply = operation()
+      operated = true
       state.applyDue(now)
       state.commit()
       return reply()
     } catch (error) {
-      if (error instanceof RdsFault) {
+      if (error instanceof RdsFault && !operated) {
         // Transitions applied before the operation are real progress; keep them.
         state.commit()
       } else {
+        // An unexpected error, or a fault from a transition the operation set off: nothing of it is kept.
         state.load()
       }
       throw error

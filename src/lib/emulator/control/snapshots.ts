@@ -46,7 +46,10 @@ export function takeSnapshot(
   state: ControlState, region: RegionState, cluster: Cluster, id: string, type: ClusterSnapshot['snapshotType'], status: SnapshotStatus,
   tags: Tag[] = [],
 ): ClusterSnapshot {
-  const lsn = state.volumes.lsnAt(region.name, cluster.resourceId, state.at, cluster.backtrackedAt)
+  // A request snapshots the volume as it is (commits made during the request, such as a restore's copy, included);
+  // a backup that came due while the clock jumped snapshots it as it was then.
+  const time = state.at >= state.now ? Number.POSITIVE_INFINITY : state.at
+  const lsn = state.volumes.lsnAt(region.name, cluster.resourceId, time, cluster.backtrackedAt)
   const snapshot: ClusterSnapshot = {
     id, resourceId: newSnapshotResourceId(state), clusterId: cluster.id, clusterResourceId: cluster.resourceId, status,
     snapshotType: type, engine: cluster.engine, engineVersion: cluster.engineVersion, port: cluster.port,
