@@ -67,11 +67,5 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
   throw new Error(`timed out waiting for ${what}`)
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
+/** Whether a process runs (a zombie, dead but not yet reaped, does not). */
+export {pidAlive} from '../../src/lib/emulator/pid.js'

@@ -87,6 +87,8 @@ interface ClusterCompute {
   readerTurn: number
   /** Resolves once the volume holds a database (branched from the template if it was empty). */
   image?: Promise<void>
+  /** The volume the engines run on: a secondary resynchronised from its primary gets a new one. */
+  volume?: Volume
 }
 
 const ENDPOINT_ORDER: readonly EndpointReport['kind'][] = ['cluster', 'reader', 'instance']
@@ -145,16 +147,24 @@ export class ComputeAdmin {
   }
 
   private volume(c: ClusterCompute): Volume {
-    return this.storage.volumeOf(c.topology.region, c.topology.id).volume
+    c.volume = this.storage.volumeOf(c.topology.region, c.topology.id).volume
+    return c.volume
   }
 
   private reconcile(c: ClusterCompute): void {
     const t = c.topology
     const clusterServes = !['stopped', 'stopping', 'starting', 'deleting', 'creating'].includes(t.status)
-    const writer = t.members.find((m) => m.isWriter)
+    // A global secondary (or a primary handing over in a switchover) takes no writes: every instance reads.
+    const writer = t.writable ? t.members.find((m) => m.isWriter) : undefined
     // The writer engine goes when its instance is no longer the serving writer.
     if (c.writer && (!clusterServes || writer?.id !== c.writer.instance || !SERVING.has(writer.status))) {
       this.discardWriter(c)
+    }
+    // A secondary resynchronised from a new primary has a new volume: nothing of the old one may be served.
+    if (c.volume && this.storage.registry.has(t.region, t.resourceId) && this.volume(c) !== c.volume) {
+      this.discardWriter(c)
+      for (const id of [...c.replicas.keys()]) this.discardReplica(c, id, true)
+      c.image = undefined
     }
     // After a failover or restart the new writer opens at once, so writes resume without waiting for a session.
     if (!c.writer && c.hadWriter && clusterServes && writer && SERVING.has(writer.status)) {
@@ -165,7 +175,7 @@ export class ComputeAdmin {
     if (t.status !== 'deleting') {
       wanted.set('cluster', {kind: 'cluster', readOnly: false})
       wanted.set('reader', {kind: 'reader', readOnly: true})
-      for (const m of t.members) if (m.status !== 'deleting') wanted.set(`instance:${m.id}`, {kind: 'instance', instance: m.id, readOnly: !m.isWriter})
+      for (const m of t.members) if (m.status !== 'deleting') wanted.set(`instance:${m.id}`, {kind: 'instance', instance: m.id, readOnly: m.id !== writer?.id})
     }
     for (const [key, e] of c.endpoints) {
       const want = wanted.get(key)
@@ -181,7 +191,7 @@ export class ComputeAdmin {
     const now = this.clock.now()
     for (const [id, r] of c.replicas) {
       const m = t.members.find((x) => x.id === id)
-      const serves = clusterServes && m !== undefined && !m.isWriter && SERVING.has(m.status)
+      const serves = clusterServes && m !== undefined && m.id !== writer?.id && SERVING.has(m.status)
       // An idle replica only frees its memory: its next session re-opens it.
       if (!serves || now - r.lastUsed > REPLICA_IDLE_MS) {
         this.discardReplica(c, id, !serves)
@@ -225,7 +235,14 @@ export class ComputeAdmin {
     if (['stopped', 'stopping', 'starting'].includes(t.status)) {
       return Promise.reject(notAccepting(`the database system is not accepting connections: cluster ${t.id} is ${t.status}`))
     }
-    if (endpoint.kind === 'cluster') return this.writerDatabase(c)
+    if (endpoint.kind === 'cluster') {
+      if (!t.writable) {
+        return Promise.reject(notAccepting(
+          `cluster ${t.id} is a secondary cluster of a global database: its writer endpoint is inactive; read through its reader endpoint`,
+        ))
+      }
+      return this.writerDatabase(c)
+    }
     // An instance in an AZ that is down is out of reach, whatever the control plane last said of it.
     const downAzs = new Set(this.storage.registry.fleet(t.region).downAzList())
     if (endpoint.kind === 'instance') {
@@ -236,10 +253,12 @@ export class ComputeAdmin {
       if (downAzs.has(m.availabilityZone)) {
         return Promise.reject(notAccepting(`the database system is not accepting connections: instance ${m.id} is in ${m.availabilityZone}, which is down`))
       }
-      return m.isWriter ? this.writerDatabase(c) : this.replicaDatabase(c, m.id)
+      return m.isWriter && t.writable ? this.writerDatabase(c) : this.replicaDatabase(c, m.id)
     }
     // Reader endpoint: a session stays on the replica it was given; none reachable → the writer.
-    const readers = t.members.filter((m) => !m.isWriter && SERVING.has(m.status) && !downAzs.has(m.availabilityZone)).map((m) => m.id)
+    const readers = t.members
+      .filter((m) => !(m.isWriter && t.writable) && SERVING.has(m.status) && !downAzs.has(m.availabilityZone))
+      .map((m) => m.id)
     let choice = c.readerChoice.get(session)
     if (choice === undefined || !readers.includes(choice)) {
       choice = readers.length > 0 ? readers[c.readerTurn++ % readers.length] : undefined
@@ -251,6 +270,7 @@ export class ComputeAdmin {
   private async writerDatabase(c: ClusterCompute): Promise<SqlSession> {
     const t = c.topology
     const writer = t.members.find((m) => m.isWriter && SERVING.has(m.status))
+    if (!t.writable) throw notAccepting(`the database system is read-only: cluster ${t.id} is a secondary cluster of a global database`)
     if (!writer || t.status === 'deleting') throw notAccepting(`the database system is starting up: cluster ${t.id} has no available writer`)
     if (!c.writer) {
       try {
@@ -298,6 +318,8 @@ export class ComputeAdmin {
     c.image ??= (async () => {
       const volume = this.volume(c)
       if (!volume.isBlank) return
+      // A secondary's database comes from its primary, never from a template of its own.
+      if (!c.topology.writable) throw new Error(`cluster ${c.topology.id} has received no data from its primary yet`)
       const template = await this.template(c.topology.region)
       // Another session may have got there first while the template was made.
       if (volume.isBlank) volume.adoptParent(template)
@@ -330,7 +352,11 @@ export class ComputeAdmin {
   private async replicaDatabase(c: ClusterCompute, id: string): Promise<SqlSession> {
     // A replica shows what the writer made: the volume must have been initialised by one first.
     if (c.writer) await c.writer.engine.ready.catch(() => undefined)
-    await this.imageOf(c)
+    try {
+      await this.imageOf(c)
+    } catch (error) {
+      throw notAccepting(`the database system is starting up: ${(error as Error).message}`)
+    }
     let r = c.replicas.get(id)
     const now = this.clock.now()
     if (!r) {

@@ -6,6 +6,7 @@ import {DEFAULT_REGION, isRegionName} from '../control/regions.js'
 import type {Prng} from '../prng.js'
 import type {ComputeAdmin} from '../compute-admin.js'
 import type {FaultAction, StorageAdmin} from '../storage-admin.js'
+import type {GlobalReplication} from '../global-replication.js'
 import {OPERATIONS} from './operations.js'
 import {buildParamTree, coerceParams, parseFormEncoded} from './query-params.js'
 import {listMemberName} from './shapes.js'
@@ -36,6 +37,8 @@ export interface ServerOptions {
   storage?: StorageAdmin
   /** The engines and SQL endpoints behind `/_auroractl/compute` and `/kill-instance`. */
   compute?: ComputeAdmin
+  /** Cross-Region replication behind `/_auroractl/link`, `/links` and `/global`. */
+  replication?: GlobalReplication
 }
 
 const CREDENTIAL_REGION = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/rds\/aws4_request/
@@ -53,7 +56,7 @@ export function regionOf(authorization: string | undefined, query: URLSearchPara
  * Each request is handled synchronously to completion (SQLite commit included) before the reply is written.
  */
 export function createRdsServer(options: ServerOptions): http.Server {
-  const {plane, prng, admin, log, storage, compute} = options
+  const {plane, prng, admin, log, storage, compute, replication} = options
 
   const sendXml = (res: http.ServerResponse, status: number, body: string, requestId: string) => {
     res.writeHead(status, {
@@ -200,6 +203,22 @@ export function createRdsServer(options: ServerOptions): http.Server {
     if (compute && path === '/_auroractl/kill-instance' && req.method === 'POST') {
       const b = json()
       sendJson(res, 200, compute.killInstance(regionFrom(b.region), text(b.instance, 'instance')))
+      return true
+    }
+    if (replication && path === '/_auroractl/links' && req.method === 'GET') {
+      sendJson(res, 200, replication.links.list())
+      return true
+    }
+    if (replication && path === '/_auroractl/link' && req.method === 'POST') {
+      const b = json()
+      const [a, z] = [regionFrom(text(b.a, 'a')), regionFrom(text(b.b, 'b'))]
+      if (a === z) throw new RdsFault('InvalidParameterValue', 400, 'A link joins two different Regions.')
+      const latencyMs = b.latencyMs
+      if (latencyMs !== undefined && (typeof latencyMs !== 'number' || !Number.isFinite(latencyMs) || latencyMs < 0 || latencyMs > 60_000)) {
+        throw new RdsFault('InvalidParameterValue', 400, 'latencyMs must be a number of milliseconds from 0 to 60000.')
+      }
+      if (b.up !== undefined && typeof b.up !== 'boolean') throw new RdsFault('InvalidParameterValue', 400, 'up must be true or false.')
+      sendJson(res, 200, replication.setLink(a, z, {latencyMs: latencyMs as number | undefined, up: b.up as boolean | undefined}))
       return true
     }
     if (path === '/_auroractl/repair' && req.method === 'POST') {

@@ -37,6 +37,8 @@ export interface ComputeTopology extends ClusterRef {
   masterUsername: string
   masterUserPassword?: string
   databaseName?: string
+  /** Whether the cluster takes writes: not a global database's secondary, nor a primary handing over. */
+  writable: boolean
   members: {id: string; isWriter: boolean; status: string; availabilityZone: string}[]
 }
 
@@ -110,7 +112,7 @@ export class ControlPlane {
         out.push({
           region: region.name, id: c.id, resourceId: c.resourceId, engine: c.engine, status: c.status,
           backupRetentionPeriod: c.backupRetentionPeriod, backtrackWindow: c.backtrackWindow ?? 0,
-          masterUsername: c.masterUsername, masterUserPassword: c.masterUserPassword, databaseName: c.databaseName,
+          masterUsername: c.masterUsername, masterUserPassword: c.masterUserPassword, databaseName: c.databaseName, writable: true,
           members: c.members.flatMap((id) => {
             const i = region.instances.get(id)
             return i ? [{id: i.id, isWriter: i.isWriter, status: i.status, availabilityZone: i.availabilityZone}] : []

@@ -128,6 +128,7 @@ export class Volume {
   private readonly truncations: {after: number; epoch: number}[] = []
   private readonly unavailableSince = new Map<string, number>()
   private readonly listeners = new Set<(event: VolumeEvent) => void>()
+  private readonly commitListeners = new Set<(records: readonly LogRecord[]) => void>()
   private readonly files?: VolumeDirectory
   private readonly foldAfterBytes: number
   /** The continuous backup: folded records go here before segments drop them. */
@@ -444,7 +445,14 @@ export class Volume {
     this.cplTimes.push(Math.max(timestamp, this.cplTimes[this.cplTimes.length - 1] ?? timestamp))
     for (const r of records) this.send(w, r)
     this.updateVolumeDurability(w)
+    for (const listener of this.commitListeners) listener(records)
     return cpl.lsn
+  }
+
+  /** Hears every commit, as its records (the last one the consistency point): what cross-Region replication ships. */
+  onCommit(listener: (records: readonly LogRecord[]) => void): () => void {
+    this.commitListeners.add(listener)
+    return () => this.commitListeners.delete(listener)
   }
 
   /**
