@@ -13,6 +13,7 @@ import {Prng} from '../../src/lib/emulator/prng.js'
 import {StorageRegistry} from '../../src/lib/emulator/storage/registry.js'
 import {DEFAULT_REPAIR} from '../../src/lib/emulator/storage/volume.js'
 import {StorageVolumes} from '../../src/lib/emulator/storage-volumes.js'
+import {UNWIRED_REPLICATION} from '../../src/lib/emulator/replication-unwired.js'
 import {makePlane, PG_CLUSTER} from './helpers.js'
 
 const R = 'us-east-1'
@@ -360,7 +361,7 @@ describe('persistence', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'auroractl-plane-')), 'state.db')
     const clock = new ManualClock()
     const volumes = new StorageVolumes(new StorageRegistry({clock, repair: DEFAULT_REPAIR}))
-    const open = () => new ControlPlane({clock, prng: new Prng(7), store: new Store(path), timing: timingProfile('fast'), volumes})
+    const open = () => new ControlPlane({clock, prng: new Prng(7), store: new Store(path), timing: timingProfile('fast'), volumes, replication: UNWIRED_REPLICATION})
     const first = open()
     first.createDBCluster(R, {DBClusterIdentifier: 'c1', ...PG_CLUSTER})
     const reopened = open()

@@ -26,6 +26,7 @@ import {ComputeAdmin} from './compute-admin.js'
 import {pidAlive} from './pid.js'
 import {StorageAdmin, storageRegistry} from './storage-admin.js'
 import {StorageVolumes} from './storage-volumes.js'
+import {UNWIRED_REPLICATION} from './replication-unwired.js'
 
 /** How often the scheduler checks for due transitions (the fast profile's steps are a few hundred ms). */
 const TICK_INTERVAL_MS = 50
@@ -107,7 +108,7 @@ async function main(): Promise<void> {
   const prng = new Prng(seed)
   const timing = timingProfile(timingName)
   const registry = storageRegistry(clock, timing, home)
-  const plane = new ControlPlane({clock, prng, store, timing, volumes: new StorageVolumes(registry)})
+  const plane = new ControlPlane({clock, prng, store, timing, volumes: new StorageVolumes(registry), replication: UNWIRED_REPLICATION})
   const storage = new StorageAdmin(plane, registry, clock)
   storage.reconcile()
   storage.openPersisted()
