@@ -372,3 +372,51 @@ describe('aws rds: time features', () => {
     expect(deleted.DBClusterSnapshot.DBClusterSnapshotIdentifier).toBe('tt-copy')
   })
 })
+
+describe('aws rds: global databases', () => {
+  // The daemon has no storage replication yet (UNWIRED_REPLICATION), so what needs a secondary is parsed by botocore
+  // in global.test.ts; here every reply that needs none goes through the aws CLI against the daemon.
+  it('creates, describes, modifies, detaches and deletes global clusters, and parses their refusals', async () => {
+    await expectOk(aws('create-db-cluster', '--db-cluster-identifier', 'gp', '--engine', 'aurora-postgresql',
+      '--master-username', 'master', '--master-user-password', 'secret-pass-1'))
+    await untilStatus('cluster', 'gp', 'available')
+    const arn = 'arn:aws:rds:us-east-1:000000000000:cluster:gp'
+    const created = await expectOk(aws('create-global-cluster', '--global-cluster-identifier', 'glob', '--source-db-cluster-identifier', arn))
+    expect(created.GlobalCluster).toMatchObject({
+      GlobalClusterIdentifier: 'glob', GlobalClusterArn: 'arn:aws:rds::000000000000:global-cluster:glob', Status: 'available',
+      Engine: 'aurora-postgresql', GlobalClusterMembers: [{DBClusterArn: arn, Readers: [], IsWriter: true, SynchronizationStatus: 'connected'}],
+    })
+    await expectOk(aws('create-global-cluster', '--global-cluster-identifier', 'empty', '--engine', 'aurora-mysql', '--deletion-protection'))
+    const listed = await expectOk(aws('describe-global-clusters'))
+    expect(listed.GlobalClusters.map((g: {GlobalClusterIdentifier: string}) => g.GlobalClusterIdentifier)).toEqual(['empty', 'glob'])
+    const inRegion = await expectOk(aws('describe-global-clusters', '--filters', 'Name=region,Values=us-east-1'))
+    expect(inRegion.GlobalClusters.map((g: {GlobalClusterIdentifier: string}) => g.GlobalClusterIdentifier)).toEqual(['glob'])
+    const member = (await expectOk(aws('describe-db-clusters', '--db-cluster-identifier', 'gp'))).DBClusters[0]
+    expect(member.GlobalClusterIdentifier).toBe('glob')
+
+    const before = await snapshotState(daemon)
+    const unknown = await aws('describe-global-clusters', '--global-cluster-identifier', 'nope')
+    expect(unknown.stderr).toContain('GlobalClusterNotFoundFault')
+    const both = await aws('failover-global-cluster', '--global-cluster-identifier', 'glob', '--target-db-cluster-identifier', arn,
+      '--allow-data-loss', '--switchover')
+    expect(both.stderr).toContain('InvalidParameterCombination')
+    const toPrimary = await aws('switchover-global-cluster', '--global-cluster-identifier', 'glob', '--target-db-cluster-identifier', arn)
+    expect(toPrimary.stderr).toContain('InvalidParameterValue')
+    const notEmpty = await aws('delete-global-cluster', '--global-cluster-identifier', 'glob')
+    expect(notEmpty.stderr).toContain('InvalidGlobalClusterStateFault')
+    const protectedOne = await aws('delete-global-cluster', '--global-cluster-identifier', 'empty')
+    expect(protectedOne.stderr).toContain('InvalidParameterCombination')
+    expect(await snapshotState(daemon)).toBe(before)
+
+    const renamed = await expectOk(aws('modify-global-cluster', '--global-cluster-identifier', 'empty',
+      '--new-global-cluster-identifier', 'empty2', '--no-deletion-protection'))
+    expect(renamed.GlobalCluster).toMatchObject({GlobalClusterIdentifier: 'empty2', DeletionProtection: false})
+    const removed = await expectOk(aws('remove-from-global-cluster', '--global-cluster-identifier', 'glob', '--db-cluster-identifier', arn))
+    expect(removed.GlobalCluster.GlobalClusterMembers).toEqual([])
+    for (const id of ['glob', 'empty2']) {
+      const deleted = await expectOk(aws('delete-global-cluster', '--global-cluster-identifier', id))
+      expect(deleted.GlobalCluster).toMatchObject({GlobalClusterIdentifier: id, Status: 'deleting'})
+    }
+    expect((await expectOk(aws('describe-global-clusters'))).GlobalClusters).toEqual([])
+  })
+})

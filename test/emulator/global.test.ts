@@ -1,4 +1,8 @@
+import {execFileSync} from 'node:child_process'
 import {describe, expect, it} from 'vitest'
+import {OPERATIONS} from '../../src/lib/emulator/api/operations.js'
+import {listMemberName} from '../../src/lib/emulator/api/shapes.js'
+import {successResponse} from '../../src/lib/emulator/api/xml.js'
 import {RdsFault} from '../../src/lib/emulator/control/faults.js'
 import {clusterArn} from '../../src/lib/emulator/control/model.js'
 import {ControlPlane} from '../../src/lib/emulator/control/plane.js'
@@ -331,5 +335,51 @@ describe('detach and delete', () => {
     expect(ref(plane, S, 'sec').globalClusterId).toBe('global-2')
     expect(plane.describeGlobalClusters({Filters: [{Name: 'region', Values: [S]}]}).items).toHaveLength(1)
     expect(plane.describeGlobalClusters({Filters: [{Name: 'region', Values: ['ap-south-1']}]}).items).toHaveLength(0)
+  })
+})
+
+/** botocore's own Query parser on a reply body, for the replies the daemon cannot give until replication is wired. */
+function botocoreParse(action: string, xml: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const script = [
+    'import sys, json, botocore.session, botocore.parsers',
+    "op = botocore.session.get_session().get_service_model('rds').operation_model(sys.argv[1])",
+    "r = botocore.parsers.QueryParser().parse({'body': sys.stdin.buffer.read(), 'headers': {}, 'status_code': 200}, op.output_shape)",
+    'print(json.dumps(r, default=str))',
+  ].join('\n')
+  return JSON.parse(execFileSync('python3', ['-c', script, action], {input: xml}).toString())
+}
+
+describe('botocore parses the replies', () => {
+  it('of switchover and failover, with FailoverState, members, readers and the global writer endpoint', () => {
+    const {plane, rep} = setup('fast')
+    rep.lagLsn.set(S, 1)
+    const reply = (action: string, input: Record<string, unknown>) =>
+      botocoreParse(action, successResponse(action, OPERATIONS[action].handle(plane, P, input), 'req-1', listMemberName))
+    const switching = reply('SwitchoverGlobalCluster', {GlobalClusterIdentifier: 'g1', TargetDbClusterIdentifier: clusterArn(S, 'sec')})
+    expect(switching.GlobalCluster).toMatchObject({
+      GlobalClusterIdentifier: 'g1', GlobalClusterArn: 'arn:aws:rds::000000000000:global-cluster:g1', Status: 'switching-over',
+      Engine: PG, DeletionProtection: false, StorageEncrypted: false,
+      FailoverState: {Status: 'pending', FromDbClusterArn: clusterArn(P, 'pri'), ToDbClusterArn: clusterArn(S, 'sec'), IsDataLossAllowed: false},
+      GlobalClusterMembers: [
+        {DBClusterArn: clusterArn(P, 'pri'), Readers: [clusterArn(S, 'sec')], IsWriter: true, SynchronizationStatus: 'connected'},
+        {DBClusterArn: clusterArn(S, 'sec'), Readers: [], IsWriter: false, SynchronizationStatus: 'connected'},
+      ],
+    })
+    expect(switching.GlobalCluster.Endpoint).toMatch(/^g1\.global-[a-z0-9]{12}\.global\.rds\.amazonaws\.com$/)
+    const refused = fault(() => reply('FailoverGlobalCluster', {GlobalClusterIdentifier: 'g1', TargetDbClusterIdentifier: clusterArn(S, 'sec'), AllowDataLoss: true}))
+    expect(refused.code).toBe('InvalidGlobalClusterStateFault')
+
+    const {plane: plane2} = setup('fast')
+    const failing = botocoreParse('FailoverGlobalCluster', successResponse('FailoverGlobalCluster', OPERATIONS.FailoverGlobalCluster.handle(
+      plane2, P, {GlobalClusterIdentifier: 'g1', TargetDbClusterIdentifier: clusterArn(S, 'sec'), AllowDataLoss: true}), 'req-2', listMemberName))
+    expect(failing.GlobalCluster.FailoverState).toEqual({
+      Status: 'failing-over', FromDbClusterArn: clusterArn(P, 'pri'), ToDbClusterArn: clusterArn(S, 'sec'), IsDataLossAllowed: true,
+    })
+    const described = botocoreParse('DescribeGlobalClusters', successResponse('DescribeGlobalClusters',
+      OPERATIONS.DescribeGlobalClusters.handle(plane2, P, {}), 'req-3', listMemberName))
+    expect(described.GlobalClusters.map((g: {GlobalClusterIdentifier: string}) => g.GlobalClusterIdentifier)).toEqual(['g1'])
+    const secondary = botocoreParse('DescribeDBClusters', successResponse('DescribeDBClusters',
+      OPERATIONS.DescribeDBClusters.handle(plane2, P, {DBClusterIdentifier: 'pri'}), 'req-4', listMemberName))
+    expect(secondary.DBClusters[0].GlobalClusterIdentifier).toBe('g1')
   })
 })
