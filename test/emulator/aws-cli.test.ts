@@ -372,3 +372,87 @@ describe('aws rds: time features', () => {
     expect(deleted.DBClusterSnapshot.DBClusterSnapshotIdentifier).toBe('tt-copy')
   })
 })
+
+describe('aws rds: global databases', () => {
+  it('creates, describes, modifies, detaches and deletes global clusters, and parses their refusals', async () => {
+    await expectOk(aws('create-db-cluster', '--db-cluster-identifier', 'gp', '--engine', 'aurora-postgresql',
+      '--master-username', 'master', '--master-user-password', 'secret-pass-1'))
+    await untilStatus('cluster', 'gp', 'available')
+    const arn = 'arn:aws:rds:us-east-1:000000000000:cluster:gp'
+    const created = await expectOk(aws('create-global-cluster', '--global-cluster-identifier', 'glob', '--source-db-cluster-identifier', arn))
+    expect(created.GlobalCluster).toMatchObject({
+      GlobalClusterIdentifier: 'glob', GlobalClusterArn: 'arn:aws:rds::000000000000:global-cluster:glob', Status: 'available',
+      Engine: 'aurora-postgresql', GlobalClusterMembers: [{DBClusterArn: arn, Readers: [], IsWriter: true, SynchronizationStatus: 'connected'}],
+    })
+    await expectOk(aws('create-global-cluster', '--global-cluster-identifier', 'empty', '--engine', 'aurora-mysql', '--deletion-protection'))
+    const listed = await expectOk(aws('describe-global-clusters'))
+    expect(listed.GlobalClusters.map((g: {GlobalClusterIdentifier: string}) => g.GlobalClusterIdentifier)).toEqual(['empty', 'glob'])
+    const inRegion = await expectOk(aws('describe-global-clusters', '--filters', 'Name=region,Values=us-east-1'))
+    expect(inRegion.GlobalClusters.map((g: {GlobalClusterIdentifier: string}) => g.GlobalClusterIdentifier)).toEqual(['glob'])
+    const member = (await expectOk(aws('describe-db-clusters', '--db-cluster-identifier', 'gp'))).DBClusters[0]
+    expect(member.GlobalClusterIdentifier).toBe('glob')
+
+    const before = await snapshotState(daemon)
+    const unknown = await aws('describe-global-clusters', '--global-cluster-identifier', 'nope')
+    expect(unknown.stderr).toContain('GlobalClusterNotFoundFault')
+    const both = await aws('failover-global-cluster', '--global-cluster-identifier', 'glob', '--target-db-cluster-identifier', arn,
+      '--allow-data-loss', '--switchover')
+    expect(both.stderr).toContain('InvalidParameterCombination')
+    const toPrimary = await aws('switchover-global-cluster', '--global-cluster-identifier', 'glob', '--target-db-cluster-identifier', arn)
+    expect(toPrimary.stderr).toContain('InvalidParameterValue')
+    const notEmpty = await aws('delete-global-cluster', '--global-cluster-identifier', 'glob')
+    expect(notEmpty.stderr).toContain('InvalidGlobalClusterStateFault')
+    const protectedOne = await aws('delete-global-cluster', '--global-cluster-identifier', 'empty')
+    expect(protectedOne.stderr).toContain('InvalidParameterCombination')
+    expect(await snapshotState(daemon)).toBe(before)
+
+    const renamed = await expectOk(aws('modify-global-cluster', '--global-cluster-identifier', 'empty',
+      '--new-global-cluster-identifier', 'empty2', '--no-deletion-protection'))
+    expect(renamed.GlobalCluster).toMatchObject({GlobalClusterIdentifier: 'empty2', DeletionProtection: false})
+    const removed = await expectOk(aws('remove-from-global-cluster', '--global-cluster-identifier', 'glob', '--db-cluster-identifier', arn))
+    expect(removed.GlobalCluster.GlobalClusterMembers).toEqual([])
+    for (const id of ['glob', 'empty2']) {
+      const deleted = await expectOk(aws('delete-global-cluster', '--global-cluster-identifier', id))
+      expect(deleted.GlobalCluster).toMatchObject({GlobalClusterIdentifier: id, Status: 'deleting'})
+    }
+    expect((await expectOk(aws('describe-global-clusters'))).GlobalClusters).toEqual([])
+  })
+
+  it('parses a secondary in another Region, a switchover and a failover with data loss', async () => {
+    await expectOk(aws('create-db-cluster', '--db-cluster-identifier', 'gp2', '--engine', 'aurora-postgresql',
+      '--master-username', 'master', '--master-user-password', 'secret-pass-1'))
+    await untilStatus('cluster', 'gp2', 'available')
+    const primary = 'arn:aws:rds:us-east-1:000000000000:cluster:gp2'
+    const secondary = 'arn:aws:rds:eu-west-1:000000000000:cluster:gs2'
+    await expectOk(aws('create-global-cluster', '--global-cluster-identifier', 'g2', '--source-db-cluster-identifier', primary))
+    const created = await awsRds(daemon, ['create-db-cluster', '--db-cluster-identifier', 'gs2', '--engine', 'aurora-postgresql',
+      '--global-cluster-identifier', 'g2'], 'eu-west-1')
+    expect(created.code, created.stderr).toBe(0)
+    expect(created.json.DBCluster).toMatchObject({DBClusterIdentifier: 'gs2', GlobalClusterIdentifier: 'g2'})
+    // Promotion needs an instance on each side.
+    await expectOk(aws('create-db-instance', '--db-instance-identifier', 'gp2-1', '--db-cluster-identifier', 'gp2',
+      '--engine', 'aurora-postgresql', '--db-instance-class', 'db.r6g.large'))
+    const instance = await awsRds(daemon, ['create-db-instance', '--db-instance-identifier', 'gs2-1', '--db-cluster-identifier', 'gs2',
+      '--engine', 'aurora-postgresql', '--db-instance-class', 'db.r6g.large'], 'eu-west-1')
+    expect(instance.code, instance.stderr).toBe(0)
+    await untilStatus('instance', 'gp2-1', 'available')
+    for (let i = 0; i < 100 && !(await awsRds(daemon, ['describe-db-instances', '--db-instance-identifier', 'gs2-1'], 'eu-west-1'))
+      .stdout.includes('"DBInstanceStatus": "available"'); i++) await sleep(50)
+    const settled = async () => {
+      for (let i = 0; i < 200; i++) {
+        const g = (await expectOk(aws('describe-global-clusters', '--global-cluster-identifier', 'g2'))).GlobalClusters[0]
+        if (g.Status === 'available' && !g.FailoverState) return g
+        await sleep(50)
+      }
+      throw new Error('g2 never settled')
+    }
+    await settled()
+    const switching = await expectOk(aws('switchover-global-cluster', '--global-cluster-identifier', 'g2', '--target-db-cluster-identifier', secondary))
+    expect(switching.GlobalCluster.FailoverState).toMatchObject({FromDbClusterArn: primary, ToDbClusterArn: secondary, IsDataLossAllowed: false})
+    const after = await settled()
+    expect(after.GlobalClusterMembers.find((m: {IsWriter: boolean}) => m.IsWriter).DBClusterArn).toBe(secondary)
+    const failing = await expectOk(aws('failover-global-cluster', '--global-cluster-identifier', 'g2', '--target-db-cluster-identifier', primary, '--allow-data-loss'))
+    expect(failing.GlobalCluster.FailoverState).toMatchObject({ToDbClusterArn: primary, IsDataLossAllowed: true})
+    expect((await settled()).GlobalClusterMembers.find((m: {IsWriter: boolean}) => m.IsWriter).DBClusterArn).toBe(primary)
+  })
+})

@@ -35,6 +35,8 @@ describe('global replication', () => {
     replication.attach(EAST, WEST, {copy: true})
     expect(west().contentChecksum().crc32).toBe(east.contentChecksum().crc32)
     replication.setLink('us-east-1', 'us-west-2', {latencyMs: 50})
+    // Changing one property of a link keeps the other.
+    expect(replication.setLink('us-east-1', 'us-west-2', {latencyMs: undefined, up: true})).toMatchObject({latencyMs: 50, up: true})
     write(east, 10)
     expect(replication.status(WEST)).toMatchObject({linkUp: true})
     expect(replication.status(WEST).lagLsn).toBeGreaterThan(0)

@@ -6,24 +6,32 @@ import {join, resolve} from 'node:path'
 import {ManualClock} from '../../src/lib/emulator/clock.js'
 import {ControlPlane} from '../../src/lib/emulator/control/plane.js'
 import {Store} from '../../src/lib/emulator/control/store.js'
+import type {ReplicationService} from '../../src/lib/emulator/control/replication.js'
 import {timingProfile, type TimingProfileName} from '../../src/lib/emulator/control/timing.js'
 import {Prng} from '../../src/lib/emulator/prng.js'
 import {StorageRegistry} from '../../src/lib/emulator/storage/registry.js'
 import {DEFAULT_REPAIR} from '../../src/lib/emulator/storage/volume.js'
 import {StorageVolumes} from '../../src/lib/emulator/storage-volumes.js'
+import {GlobalReplication} from '../../src/lib/emulator/global-replication.js'
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..')
 export const DAEMON_JS = join(REPO_ROOT, 'dist/lib/emulator/daemon.js')
 
-/** An in-process control plane on an in-memory SQLite database, in-memory volumes and a ManualClock. */
+/**
+ * An in-process control plane on an in-memory SQLite database, in-memory volumes and a ManualClock; cross-Region
+ * replication delivers only when its `pump()` is called, unless a test gives a replication of its own.
+ */
 export function makePlane(
-  timing: TimingProfileName = 'fast', seed = 1,
-): {plane: ControlPlane; clock: ManualClock; store: Store; registry: StorageRegistry} {
+  timing: TimingProfileName = 'fast', seed = 1, given?: ReplicationService,
+): {plane: ControlPlane; clock: ManualClock; store: Store; registry: StorageRegistry; replication: ReplicationService} {
   const clock = new ManualClock()
   const store = new Store(':memory:')
   const registry = new StorageRegistry({clock, repair: DEFAULT_REPAIR})
-  const plane = new ControlPlane({clock, prng: new Prng(seed), store, timing: timingProfile(timing), volumes: new StorageVolumes(registry)})
-  return {plane, clock, store, registry}
+  const replication = given ?? new GlobalReplication(registry, clock, false)
+  const plane = new ControlPlane({
+    clock, prng: new Prng(seed), store, timing: timingProfile(timing), volumes: new StorageVolumes(registry), replication,
+  })
+  return {plane, clock, store, registry, replication}
 }
 
 export const PG_CLUSTER = {Engine: 'aurora-postgresql', MasterUsername: 'master', MasterUserPassword: 'secret-pass-1'}

@@ -13,6 +13,7 @@ import {Prng} from '../../src/lib/emulator/prng.js'
 import {StorageRegistry} from '../../src/lib/emulator/storage/registry.js'
 import {DEFAULT_REPAIR} from '../../src/lib/emulator/storage/volume.js'
 import {StorageVolumes} from '../../src/lib/emulator/storage-volumes.js'
+import {GlobalReplication} from '../../src/lib/emulator/global-replication.js'
 import {makePlane, PG_CLUSTER} from './helpers.js'
 
 const R = 'us-east-1'
@@ -359,8 +360,10 @@ describe('persistence', () => {
   it('a reopened store restores resources, the PRNG and pending transitions', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'auroractl-plane-')), 'state.db')
     const clock = new ManualClock()
-    const volumes = new StorageVolumes(new StorageRegistry({clock, repair: DEFAULT_REPAIR}))
-    const open = () => new ControlPlane({clock, prng: new Prng(7), store: new Store(path), timing: timingProfile('fast'), volumes})
+    const registry = new StorageRegistry({clock, repair: DEFAULT_REPAIR})
+    const volumes = new StorageVolumes(registry)
+    const replication = new GlobalReplication(registry, clock, false)
+    const open = () => new ControlPlane({clock, prng: new Prng(7), store: new Store(path), timing: timingProfile('fast'), volumes, replication})
     const first = open()
     first.createDBCluster(R, {DBClusterIdentifier: 'c1', ...PG_CLUSTER})
     const reopened = open()

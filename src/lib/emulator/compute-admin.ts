@@ -155,7 +155,7 @@ export class ComputeAdmin {
     const t = c.topology
     const clusterServes = !['stopped', 'stopping', 'starting', 'deleting', 'creating'].includes(t.status)
     // A global secondary (or a primary handing over in a switchover) takes no writes: every instance reads.
-    const writer = t.writable ? t.members.find((m) => m.isWriter) : undefined
+    const writer = t.acceptsWrites ? t.members.find((m) => m.isWriter) : undefined
     // The writer engine goes when its instance is no longer the serving writer.
     if (c.writer && (!clusterServes || writer?.id !== c.writer.instance || !SERVING.has(writer.status))) {
       this.discardWriter(c)
@@ -236,7 +236,7 @@ export class ComputeAdmin {
       return Promise.reject(notAccepting(`the database system is not accepting connections: cluster ${t.id} is ${t.status}`))
     }
     if (endpoint.kind === 'cluster') {
-      if (!t.writable) {
+      if (!t.acceptsWrites) {
         return Promise.reject(notAccepting(
           `cluster ${t.id} is a secondary cluster of a global database: its writer endpoint is inactive; read through its reader endpoint`,
         ))
@@ -253,11 +253,11 @@ export class ComputeAdmin {
       if (downAzs.has(m.availabilityZone)) {
         return Promise.reject(notAccepting(`the database system is not accepting connections: instance ${m.id} is in ${m.availabilityZone}, which is down`))
       }
-      return m.isWriter && t.writable ? this.writerDatabase(c) : this.replicaDatabase(c, m.id)
+      return m.isWriter && t.acceptsWrites ? this.writerDatabase(c) : this.replicaDatabase(c, m.id)
     }
     // Reader endpoint: a session stays on the replica it was given; none reachable → the writer.
     const readers = t.members
-      .filter((m) => !(m.isWriter && t.writable) && SERVING.has(m.status) && !downAzs.has(m.availabilityZone))
+      .filter((m) => !(m.isWriter && t.acceptsWrites) && SERVING.has(m.status) && !downAzs.has(m.availabilityZone))
       .map((m) => m.id)
     let choice = c.readerChoice.get(session)
     if (choice === undefined || !readers.includes(choice)) {
@@ -270,7 +270,7 @@ export class ComputeAdmin {
   private async writerDatabase(c: ClusterCompute): Promise<SqlSession> {
     const t = c.topology
     const writer = t.members.find((m) => m.isWriter && SERVING.has(m.status))
-    if (!t.writable) throw notAccepting(`the database system is read-only: cluster ${t.id} is a secondary cluster of a global database`)
+    if (!t.acceptsWrites) throw notAccepting(`the database system is read-only: cluster ${t.id} is a secondary cluster of a global database`)
     if (!writer || t.status === 'deleting') throw notAccepting(`the database system is starting up: cluster ${t.id} has no available writer`)
     if (!c.writer) {
       try {
@@ -319,7 +319,7 @@ export class ComputeAdmin {
       const volume = this.volume(c)
       if (!volume.isBlank) return
       // A secondary's database comes from its primary, never from a template of its own.
-      if (!c.topology.writable) throw new Error(`cluster ${c.topology.id} has received no data from its primary yet`)
+      if (!c.topology.acceptsWrites) throw new Error(`cluster ${c.topology.id} has received no data from its primary yet`)
       const template = await this.template(c.topology.region)
       // Another session may have got there first while the template was made.
       if (volume.isBlank) volume.adoptParent(template)

@@ -13,6 +13,9 @@
  *   POST /_auroractl/clock/advance  body {"ms": N}: moves the emulator's clock forward (persisted in state.db)
  *   GET  /_auroractl/compute?region=&cluster=  SQL endpoints (127.0.0.1 ports), engines, replica read-points and lag
  *   POST /_auroractl/kill-instance  body {"region", "instance"}: the instance's engine dies; a writer fails over
+ *   GET  /_auroractl/global?id=     a global database's replication: per secondary lag, link, bytes shipped; the last failover's loss
+ *   GET  /_auroractl/links          links between Regions changed from their defaults
+ *   POST /_auroractl/link           body {"a", "b", "latencyMs"?, "up"?}: sets a link's latency or takes it down / up
  */
 import {closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync} from 'node:fs'
 import {join, resolve} from 'node:path'
@@ -26,6 +29,7 @@ import {ComputeAdmin} from './compute-admin.js'
 import {pidAlive} from './pid.js'
 import {StorageAdmin, storageRegistry} from './storage-admin.js'
 import {StorageVolumes} from './storage-volumes.js'
+import {GlobalReplication} from './global-replication.js'
 
 /** How often the scheduler checks for due transitions (the fast profile's steps are a few hundred ms). */
 const TICK_INTERVAL_MS = 50
@@ -107,7 +111,8 @@ async function main(): Promise<void> {
   const prng = new Prng(seed)
   const timing = timingProfile(timingName)
   const registry = storageRegistry(clock, timing, home)
-  const plane = new ControlPlane({clock, prng, store, timing, volumes: new StorageVolumes(registry)})
+  const replication = new GlobalReplication(registry, clock)
+  const plane = new ControlPlane({clock, prng, store, timing, volumes: new StorageVolumes(registry), replication})
   const storage = new StorageAdmin(plane, registry, clock)
   storage.reconcile()
   storage.openPersisted()
@@ -125,6 +130,7 @@ async function main(): Promise<void> {
     if (ticker) clearInterval(ticker)
     // Engines are fenced, not shut down cleanly: everything acknowledged is already durable on the volume.
     void compute.close()
+    replication.close()
     storage.close()
     server.close()
     server.closeAllConnections()
@@ -140,6 +146,7 @@ async function main(): Promise<void> {
     log,
     storage,
     compute,
+    replication,
     admin: {
       status: () => ({running: true, pid: process.pid, endpoint, home, timing: timingName, seed, startedAt, version}),
       shutdown: () => shutdown('admin request'),

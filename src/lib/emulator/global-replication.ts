@@ -1,5 +1,5 @@
 import type {Clock} from './clock.js'
-import type {RegionalVolume, ReplicationService, ReplicationStatus} from './control/replication.js'
+import {ReplicationLinkDown, type RegionalVolume, type ReplicationService, type ReplicationStatus} from './control/replication.js'
 import {encodedSize, type LogRecord} from './storage/record.js'
 import type {StorageRegistry} from './storage/registry.js'
 import type {Volume} from './storage/volume.js'
@@ -40,7 +40,8 @@ export class RegionLinks {
   }
 
   set(a: string, b: string, change: {latencyMs?: number; up?: boolean}): LinkState {
-    const next = {...this.get(a, b), ...change}
+    const current = this.get(a, b)
+    const next = {...current, latencyMs: change.latencyMs ?? current.latencyMs, up: change.up ?? current.up}
     this.links.set(this.key(a, b), next)
     return next
   }
@@ -106,6 +107,9 @@ export class GlobalReplication implements ReplicationService {
   }
 
   attach(primary: RegionalVolume, secondary: RegionalVolume, options: {copy: boolean}): void {
+    if (!this.links.get(primary.region, secondary.region).up) {
+      throw new ReplicationLinkDown(`the link between ${primary.region} and ${secondary.region} is down`)
+    }
     this.detach(secondary)
     const source = this.volume(primary)
     const stream: Stream = {
@@ -203,8 +207,7 @@ export class GlobalReplication implements ReplicationService {
     if (!s.needsCopy) return
     const source = this.volume(s.primary)
     if (source.isBlank || !this.links.get(s.primary.region, s.secondary.region).up) return
-    if (!this.volume(s.secondary).isBlank) this.registry.drop(s.secondary.region, s.secondary.volumeId)
-    this.volume(s.secondary).copyFrom(source, source.vdl)
+    this.registry.replaceWithCopy(s.secondary.region, s.secondary.volumeId, source)
     s.appliedLsn = source.vdl
     s.needsCopy = false
   }

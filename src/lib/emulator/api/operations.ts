@@ -1,11 +1,12 @@
 import type {CreateDBClusterInput, ModifyDBClusterInput} from '../control/clusters.js'
 import type {DescribeEventsInput} from '../control/events.js'
+import type {CreateGlobalClusterInput} from '../control/global.js'
 import type {CreateDBInstanceInput, ModifyDBInstanceInput} from '../control/instances.js'
 import type {Filter, Page} from '../control/paging.js'
 import type {ControlPlane} from '../control/plane.js'
 import type {RestoreDBClusterFromSnapshotInput, RestoreDBClusterToPointInTimeInput} from '../control/restore.js'
 import type {ParamSpec} from './query-params.js'
-import {backtrackShape, clusterShape, engineVersionShape, eventShape, instanceShape, snapshotShape} from './shapes.js'
+import {backtrackShape, clusterShape, engineVersionShape, eventShape, globalClusterShape, instanceShape, snapshotShape} from './shapes.js'
 import type {XmlValue} from './xml.js'
 
 /** One RDS action: its parameters (names and types from the RDS model), the required ones, and what it does. */
@@ -35,7 +36,7 @@ export const OPERATIONS: Record<string, Operation> = {
       Port: 'integer', AvailabilityZones: {list: 'string', member: 'AvailabilityZone'}, BackupRetentionPeriod: 'integer',
       BacktrackWindow: 'integer', DeletionProtection: 'boolean', StorageEncrypted: 'boolean',
       ServerlessV2ScalingConfiguration: serverlessV2, PreferredBackupWindow: 'string', PreferredMaintenanceWindow: 'string',
-      VpcSecurityGroupIds: {list: 'string', member: 'VpcSecurityGroupId'}, Tags: tags,
+      VpcSecurityGroupIds: {list: 'string', member: 'VpcSecurityGroupId'}, Tags: tags, GlobalClusterIdentifier: 'string',
     },
     required: ['DBClusterIdentifier', 'Engine'],
     handle: (plane, region, input) => ({DBCluster: clusterShape(plane.createDBCluster(region, as<CreateDBClusterInput>(input)))}),
@@ -81,6 +82,65 @@ export const OPERATIONS: Record<string, Operation> = {
     required: ['DBClusterIdentifier'],
     handle: (plane, region, input) => ({
       DBCluster: clusterShape(plane.failoverDBCluster(region, as<{DBClusterIdentifier: string}>(input))),
+    }),
+  },
+  CreateGlobalCluster: {
+    params: {
+      GlobalClusterIdentifier: 'string', SourceDBClusterIdentifier: 'string', Engine: 'string', EngineVersion: 'string',
+      DeletionProtection: 'boolean', DatabaseName: 'string', StorageEncrypted: 'boolean', Tags: tags,
+    },
+    required: ['GlobalClusterIdentifier'],
+    handle: (plane, region, input) => ({
+      GlobalCluster: globalClusterShape(plane.createGlobalCluster(region, as<CreateGlobalClusterInput>(input))),
+    }),
+  },
+  DescribeGlobalClusters: {
+    params: {GlobalClusterIdentifier: 'string', Filters: filters, ...paging},
+    required: [],
+    handle: (plane, _region, input) => {
+      const page = plane.describeGlobalClusters(as<{GlobalClusterIdentifier?: string; Filters?: Filter[]} & Page>(input))
+      return withMarker({GlobalClusters: page.items.map(globalClusterShape)}, page.marker)
+    },
+  },
+  ModifyGlobalCluster: {
+    params: {GlobalClusterIdentifier: 'string', NewGlobalClusterIdentifier: 'string', DeletionProtection: 'boolean'},
+    required: ['GlobalClusterIdentifier'],
+    handle: (plane, _region, input) => ({
+      GlobalCluster: globalClusterShape(plane.modifyGlobalCluster(as<{GlobalClusterIdentifier: string}>(input))),
+    }),
+  },
+  DeleteGlobalCluster: {
+    params: {GlobalClusterIdentifier: 'string'},
+    required: ['GlobalClusterIdentifier'],
+    handle: (plane, _region, input) => ({
+      GlobalCluster: globalClusterShape(plane.deleteGlobalCluster(as<{GlobalClusterIdentifier: string}>(input))),
+    }),
+  },
+  RemoveFromGlobalCluster: {
+    params: {GlobalClusterIdentifier: 'string', DbClusterIdentifier: 'string'},
+    required: ['GlobalClusterIdentifier', 'DbClusterIdentifier'],
+    handle: (plane, region, input) => ({
+      GlobalCluster: globalClusterShape(
+        plane.removeFromGlobalCluster(region, as<{GlobalClusterIdentifier: string; DbClusterIdentifier: string}>(input)),
+      ),
+    }),
+  },
+  FailoverGlobalCluster: {
+    params: {GlobalClusterIdentifier: 'string', TargetDbClusterIdentifier: 'string', AllowDataLoss: 'boolean', Switchover: 'boolean'},
+    required: ['GlobalClusterIdentifier', 'TargetDbClusterIdentifier'],
+    handle: (plane, region, input) => ({
+      GlobalCluster: globalClusterShape(
+        plane.failoverGlobalCluster(region, as<{GlobalClusterIdentifier: string; TargetDbClusterIdentifier: string}>(input)),
+      ),
+    }),
+  },
+  SwitchoverGlobalCluster: {
+    params: {GlobalClusterIdentifier: 'string', TargetDbClusterIdentifier: 'string'},
+    required: ['GlobalClusterIdentifier', 'TargetDbClusterIdentifier'],
+    handle: (plane, region, input) => ({
+      GlobalCluster: globalClusterShape(
+        plane.switchoverGlobalCluster(region, as<{GlobalClusterIdentifier: string; TargetDbClusterIdentifier: string}>(input)),
+      ),
     }),
   },
   CreateDBInstance: {

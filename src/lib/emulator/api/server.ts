@@ -205,6 +205,29 @@ export function createRdsServer(options: ServerOptions): http.Server {
       sendJson(res, 200, compute.killInstance(regionFrom(b.region), text(b.instance, 'instance')))
       return true
     }
+    if (replication && path === '/_auroractl/global' && req.method === 'GET') {
+      const id = text(url.searchParams.get('id'), 'id')
+      const global = plane.describeGlobalClusters({GlobalClusterIdentifier: id}).items[0].global
+      const streams = replication.report()
+      const members = plane.clusterRefs().filter((r) => r.globalClusterId === global.id)
+      const primary = members.find((r) => r.globalRole === 'primary')
+      sendJson(res, 200, {
+        globalCluster: global.id,
+        primary: primary && {region: primary.region, cluster: primary.id},
+        secondaries: members.filter((r) => r !== primary).map((r) => {
+          const stream = streams.find((x) => x.secondary.region === r.region && x.secondary.volumeId === r.resourceId)
+          return {
+            region: r.region, cluster: r.id, role: r.globalRole,
+            ...(stream && {
+              lagMs: stream.lagMs, lagLsn: stream.lagLsn, linkUp: stream.linkUp, appliedLsn: stream.appliedLsn,
+              bytesShipped: stream.bytesShipped, commitsShipped: stream.commitsShipped, initialising: stream.initialising,
+            }),
+          }
+        }),
+        lastFailover: plane.globalClusterDataLoss(global.id),
+      })
+      return true
+    }
     if (replication && path === '/_auroractl/links' && req.method === 'GET') {
       sendJson(res, 200, replication.links.list())
       return true

@@ -1,5 +1,6 @@
 import {engineDescription, engineVersions, licenseModel, versionDescription, type EngineVersionInfo} from '../control/engines.js'
-import {clusterArn, clusterSnapshotArn, instanceArn, type Backtrack, type ClusterSnapshot, type RdsEvent} from '../control/model.js'
+import type {GlobalClusterView} from '../control/global.js'
+import {clusterArn, clusterSnapshotArn, globalClusterArn, instanceArn, type Backtrack, type ClusterSnapshot, type RdsEvent} from '../control/model.js'
 import type {ClusterView, InstanceView} from '../control/views.js'
 import type {XmlValue} from './xml.js'
 
@@ -24,6 +25,9 @@ const LIST_MEMBER_NAMES: Record<string, string> = {
   DBClusterOptionGroupMemberships: 'DBClusterOptionGroup',
   DomainMemberships: 'DomainMembership',
   ValidUpgradeTarget: 'UpgradeTarget',
+  // Both lists of the global cluster shapes use this name, DescribeGlobalClusters' list of clusters included.
+  GlobalClusters: 'GlobalClusterMember',
+  GlobalClusterMembers: 'GlobalClusterMember',
 }
 
 export function listMemberName(field: string): string {
@@ -91,8 +95,40 @@ export function clusterShape(view: ClusterView): Record<string, XmlValue> {
     TagList: c.tags,
     NetworkType: 'IPV4',
     CloneGroupId: c.cloneGroupId,
+    GlobalClusterIdentifier: c.global?.id,
     ServerlessV2ScalingConfiguration: c.serverlessV2 ? {...c.serverlessV2} : undefined,
     MasterUserSecret: c.masterUserSecretArn ? {SecretArn: c.masterUserSecretArn, SecretStatus: 'active'} : undefined,
+  }
+}
+
+export function globalClusterShape(view: GlobalClusterView): Record<string, XmlValue> {
+  const {global: g, members} = view
+  const failover = g.failoverState
+  return {
+    GlobalClusterIdentifier: g.id,
+    GlobalClusterResourceId: g.resourceId,
+    GlobalClusterArn: globalClusterArn(g.id),
+    Status: g.status,
+    Engine: g.engine,
+    EngineVersion: g.engineVersion,
+    DatabaseName: g.databaseName,
+    StorageEncrypted: g.storageEncrypted,
+    DeletionProtection: g.deletionProtection,
+    GlobalClusterMembers: members.map((m) => ({
+      DBClusterArn: m.arn,
+      Readers: m.readers,
+      IsWriter: m.member.isWriter,
+      SynchronizationStatus: m.member.synchronizationStatus,
+    })),
+    // Aurora keeps the global writer endpoint pointed at the current primary's writer.
+    Endpoint: `${g.id}.global-${g.endpointHash}.global.${AWS_DOMAIN}`,
+    FailoverState: failover && {
+      Status: failover.status,
+      FromDbClusterArn: failover.fromDbClusterArn,
+      ToDbClusterArn: failover.toDbClusterArn,
+      IsDataLossAllowed: failover.isDataLossAllowed,
+    },
+    TagList: g.tags,
   }
 }
 

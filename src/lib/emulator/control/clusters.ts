@@ -1,6 +1,7 @@
 import type {Prng} from '../prng.js'
 import {compareVersions, defaultPort, resolveEngineVersion, type EngineVersionInfo} from './engines.js'
 import {EVENTS} from './events.js'
+import {detachDeletedPrimary, joinGlobalCluster, leaveOnDelete, planGlobalMembership} from './global.js'
 import {
   dbClusterAlreadyExists, dbClusterSnapshotAlreadyExists, invalidDbClusterState,
   invalidParameterCombination, invalidParameterValue,
@@ -14,7 +15,7 @@ import {availabilityZones, findCluster, membersOf, type RegionState} from './reg
 import {takeFinalSnapshot} from './snapshots.js'
 import type {ControlState} from './state.js'
 import {
-  validateBackupRetentionPeriod, validateBacktrackWindow, validateBackupWindow, validateIdentifier,
+  validateBackupRetentionPeriod, validateBacktrackWindow, validateBackupWindow, validateDatabaseName, validateIdentifier,
   validateMaintenanceWindow, validateMasterCredentialChoice, validateMasterUsername, validatePort, validateServerlessV2, validateTags,
 } from './validation.js'
 import {clusterView, type ClusterView} from './views.js'
@@ -23,6 +24,7 @@ import {clusterView, type ClusterView} from './views.js'
 
 export interface CreateDBClusterInput {
   DBClusterIdentifier: string
+  GlobalClusterIdentifier?: string
   Engine: string
   EngineVersion?: string
   MasterUsername?: string
@@ -62,21 +64,26 @@ export interface ModifyDBClusterInput {
 
 export function createDBCluster(state: ControlState, regionName: string, input: CreateDBClusterInput): () => ClusterView {
   const id = validateIdentifier('DBClusterIdentifier', input.DBClusterIdentifier)
-  const version = resolveEngineVersion(input.Engine, input.EngineVersion)
+  const plan = input.GlobalClusterIdentifier !== undefined
+    ? planGlobalMembership(state, regionName, {...input, GlobalClusterIdentifier: input.GlobalClusterIdentifier}) : undefined
+  // A secondary runs the global cluster's version and takes its credentials and data from the primary.
+  const version = resolveEngineVersion(input.Engine, input.EngineVersion ?? plan?.global.engineVersion)
   const engine = version.engine
+  const primary = plan?.primary?.cluster
   if (input.EngineMode !== undefined && input.EngineMode !== 'provisioned') {
     throw invalidParameterValue(`The engine mode ${input.EngineMode} you requested is currently unavailable.`)
   }
-  if (input.MasterUsername === undefined || input.MasterUsername === '') {
+  const masterUsername = primary ? primary.masterUsername : input.MasterUsername
+  if (masterUsername === undefined || masterUsername === '') {
     throw invalidParameterValue('The parameter MasterUsername must be provided and must not be blank.')
   }
-  validateMasterUsername(engine, input.MasterUsername)
-  validateMasterCredentialChoice(engine, input.MasterUserPassword, input.ManageMasterUserPassword, true)
-  if (input.DatabaseName !== undefined && !/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(input.DatabaseName)) {
-    throw invalidParameterValue(
-      'The parameter DatabaseName is not a valid identifier. It must begin with a letter and contain only ASCII letters, digits and underscores (at most 63).',
-    )
+  if (!primary) {
+    validateMasterUsername(engine, masterUsername)
+    validateMasterCredentialChoice(engine, input.MasterUserPassword, input.ManageMasterUserPassword, true)
   }
+  const masterUserPassword = primary ? primary.masterUserPassword : input.MasterUserPassword
+  const databaseName = primary ? primary.databaseName : input.DatabaseName ?? plan?.global.databaseName
+  if (input.DatabaseName !== undefined) validateDatabaseName(input.DatabaseName)
   if (input.BackupRetentionPeriod !== undefined) validateBackupRetentionPeriod(input.BackupRetentionPeriod)
   if (input.BacktrackWindow !== undefined) validateBacktrackWindow(engine, input.BacktrackWindow)
   if (input.Port !== undefined) validatePort(input.Port)
@@ -99,16 +106,16 @@ export function createDBCluster(state: ControlState, regionName: string, input: 
     engine,
     engineVersion: version.version,
     port: input.Port ?? defaultPort(engine),
-    masterUsername: input.MasterUsername,
-    ...(input.MasterUserPassword !== undefined ? {masterUserPassword: input.MasterUserPassword} : {}),
+    masterUsername,
+    ...(masterUserPassword !== undefined ? {masterUserPassword} : {}),
     ...(input.ManageMasterUserPassword ? {masterUserSecretArn: secretArn(state.prng, regionName)} : {}),
-    ...(input.DatabaseName !== undefined ? {databaseName: input.DatabaseName} : {}),
+    ...(databaseName !== undefined ? {databaseName} : {}),
     availabilityZones: zones,
     backupRetentionPeriod: input.BackupRetentionPeriod ?? 1,
     ...(engine === 'aurora-mysql' && input.BacktrackWindow !== undefined ? {backtrackWindow: input.BacktrackWindow} : {}),
     deletionProtection: input.DeletionProtection ?? false,
     ...(serverlessV2 ? {serverlessV2} : {}),
-    storageEncrypted: input.StorageEncrypted ?? false,
+    storageEncrypted: input.StorageEncrypted ?? plan?.global.storageEncrypted ?? false,
     preferredBackupWindow: input.PreferredBackupWindow ?? randomBackupWindow(state.prng),
     preferredMaintenanceWindow: input.PreferredMaintenanceWindow?.toLowerCase() ?? randomMaintenanceWindow(state.prng),
     vpcSecurityGroupIds: input.VpcSecurityGroupIds ?? [],
@@ -119,6 +126,7 @@ export function createDBCluster(state: ControlState, regionName: string, input: 
   }
   region.clusters.set(id, cluster)
   state.saveCluster(region, cluster)
+  if (plan) joinGlobalCluster(state, region, cluster, plan)
   state.schedule(region, state.timing.clusterCreate, {type: 'cluster-created', cluster: cluster.resourceId})
   return () => clusterView(region, cluster, state.now)
 }
@@ -256,6 +264,7 @@ export function deleteDBCluster(
   if (membersOf(region, cluster).some((i) => i.status !== 'deleting')) {
     throw invalidDbClusterState('Cluster cannot be deleted, it still contains DB instances in non-deleting state.')
   }
+  leaveOnDelete(state, cluster)
   const skip = input.SkipFinalSnapshot ?? false
   let snapshotId: string | undefined
   if (skip && input.FinalDBSnapshotIdentifier !== undefined) {
@@ -270,6 +279,7 @@ export function deleteDBCluster(
   }
 
   if (snapshotId !== undefined) takeFinalSnapshot(state, region, cluster, snapshotId)
+  detachDeletedPrimary(state, region, cluster)
   moveCluster(cluster, 'deleting')
   state.saveCluster(region, cluster)
   const view = clusterView(region, cluster, state.now)
@@ -283,6 +293,9 @@ export function stopDBCluster(state: ControlState, regionName: string, input: {D
   const region = state.region(regionName)
   const cluster = findCluster(region, input.DBClusterIdentifier)
   requireClusterStatus(cluster, ['available'])
+  if (cluster.global) {
+    throw invalidDbClusterState(`DB cluster ${cluster.id} is a member of global cluster ${cluster.global.id}; a global database member can't be stopped.`)
+  }
   const members = membersOf(region, cluster)
   for (const instance of members) requireInstanceStatus(instance, ['available'])
   moveCluster(cluster, 'stopping')

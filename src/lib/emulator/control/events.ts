@@ -28,6 +28,22 @@ export const EVENTS = {
   failoverStartedCrossAz: t('RDS-EVENT-0073', 'db-cluster', 'failover', (id) => `Started cross AZ failover to DB instance: ${id}`),
   failoverFailed: t('RDS-EVENT-0069', 'db-cluster', 'failover', () => 'Cluster failover failed, check the health of your cluster instances and try again'),
   failoverCompleted: t('RDS-EVENT-0071', 'db-cluster', 'failover', (id) => `Completed failover to DB instance: ${id}`),
+  // Global database events name a cluster and its Region: the detail is `<cluster> in Region <region>`.
+  globalSwitchoverStarted: t('RDS-EVENT-0181', 'db-cluster', 'global failover', (d) => `Global switchover to DB cluster ${d} started.`),
+  globalOldPrimaryShutDown: t('RDS-EVENT-0182', 'db-cluster', 'global failover', (d) => `Old primary DB cluster ${d} successfully shut down.`),
+  globalSyncWaiting: t('RDS-EVENT-0183', 'db-cluster', 'global failover',
+    (lag) => `Waiting for data synchronization across global cluster members. Current lags behind primary DB cluster: ${lag}.`),
+  globalNewPrimaryPromoted: t('RDS-EVENT-0184', 'db-cluster', 'global failover', (d) => `New primary DB cluster ${d} was successfully promoted.`),
+  globalSwitchoverFinished: t('RDS-EVENT-0185', 'db-cluster', 'global failover', (d) => `Global switchover to DB cluster ${d} finished.`),
+  // The detail's second line says what the failover lost (the emulator's addition to AWS's message).
+  globalFailoverCompleted: t('RDS-EVENT-0238', 'db-cluster', 'global failover', (d) => {
+    const [cluster, loss] = d.split('\n')
+    return `Global failover to DB cluster ${cluster} completed.${loss ? ` ${loss}` : ''}`
+  }),
+  globalResyncStarted: t('RDS-EVENT-0240', 'db-cluster', 'global failover',
+    (d) => `Started resynchronizing members of DB cluster ${d} after global failover.`),
+  globalResyncFinished: t('RDS-EVENT-0241', 'db-cluster', 'global failover',
+    (d) => `Finished resynchronizing members of DB cluster ${d} after global failover.`),
   instanceCreated: t('RDS-EVENT-0005', 'db-instance', 'creation', () => 'DB instance created'),
   instanceDeleted: t('RDS-EVENT-0003', 'db-instance', 'deletion', () => 'DB instance deleted'),
   instanceRestarted: t('RDS-EVENT-0006', 'db-instance', 'availability', () => 'DB instance restarted'),

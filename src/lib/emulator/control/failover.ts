@@ -1,7 +1,7 @@
 import {instanceClassMemoryGiB, SERVERLESS_CLASS} from './engines.js'
 import {EVENTS} from './events.js'
 import {invalidDbClusterState, invalidDbInstanceState, invalidParameterValue} from './faults.js'
-import {moveCluster, requireClusterStatus, type Instance} from './model.js'
+import {acceptsWrites, moveCluster, requireClusterStatus, type Instance} from './model.js'
 import {findCluster, membersOf} from './regions.js'
 import type {ControlState} from './state.js'
 import {clusterView, type ClusterView} from './views.js'
@@ -21,6 +21,10 @@ export function failoverDBCluster(state: ControlState, regionName: string, input
   const region = state.region(regionName)
   const cluster = findCluster(region, input.DBClusterIdentifier)
   requireClusterStatus(cluster, ['available'])
+  if (!acceptsWrites(cluster)) {
+    // A global secondary has no writer to fail over from: it is promoted by FailoverGlobalCluster or SwitchoverGlobalCluster.
+    throw invalidDbClusterState(`DB cluster ${cluster.id} is a secondary cluster of global cluster ${cluster.global?.id}; it has no writer to fail over.`)
+  }
   const members = membersOf(region, cluster)
   if (members.length < 2) {
     throw invalidDbClusterState(`Database cluster:${cluster.id} should have at least two database instances for failover`)

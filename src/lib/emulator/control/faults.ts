@@ -42,3 +42,9 @@ export const snapshotQuotaExceeded = () =>
 export const invalidRestore = (message: string) => new RdsFault('InvalidRestoreFault', 400, message)
 export const dbClusterBacktrackNotFound = (id: string) =>
   new RdsFault('DBClusterBacktrackNotFoundFault', 404, `DBClusterBacktrack ${id} not found.`)
+export const globalClusterNotFound = (id: string) =>
+  new RdsFault('GlobalClusterNotFoundFault', 404, `Global cluster ${id} not found.`)
+export const globalClusterAlreadyExists = (id: string) =>
+  new RdsFault('GlobalClusterAlreadyExistsFault', 400, `Global cluster ${id} already exists.`)
+export const invalidGlobalClusterState = (message: string) => new RdsFault('InvalidGlobalClusterStateFault', 400, message)
+export const globalClusterQuotaExceeded = (message: string) => new RdsFault('GlobalClusterQuotaExceededFault', 400, message)

@@ -81,6 +81,73 @@ export interface Cluster {
   cloneOf?: string
   /** When the last backtrack completed (later times read the rewound state until the next write). */
   backtrackedAt?: number
+  /** Membership of an Aurora global database (the identifier is kept in step with ModifyGlobalCluster renames). */
+  global?: {id: string; role: GlobalRole}
+}
+
+/**
+ * A global database member's part: the primary takes writes; a secondary replicates from it and is read-only;
+ * `demoting` is an old primary fenced by a switchover (read-only, not yet replicating from the new primary).
+ */
+export type GlobalRole = 'primary' | 'secondary' | 'demoting'
+
+export type GlobalClusterStatus = 'available' | 'switching-over' | 'failing-over' | 'deleting'
+
+/** Deletion leaves at once (the reply shows `deleting`); a switchover or failover ends back in `available`. */
+export const GLOBAL_CLUSTER_TRANSITIONS: Record<GlobalClusterStatus, readonly GlobalClusterStatus[]> = {
+  available: ['switching-over', 'failing-over', 'deleting'],
+  'switching-over': ['available'],
+  'failing-over': ['available'],
+  deleting: [],
+}
+
+/** FailoverState.Status; the state is cleared when the operation completes. There is no cancel, so no `cancelling`. */
+export type FailoverStatus = 'pending' | 'switching-over' | 'failing-over'
+
+export const FAILOVER_TRANSITIONS: Record<FailoverStatus, readonly FailoverStatus[]> = {
+  pending: ['switching-over'],
+  'switching-over': [],
+  'failing-over': [],
+}
+
+export interface GlobalClusterMember {
+  region: string
+  /** The member cluster's resource id (it survives a rename). */
+  clusterResourceId: string
+  isWriter: boolean
+  synchronizationStatus: 'connected' | 'pending-resync'
+}
+
+/** What a failover with AllowDataLoss left behind: the old primary's commits the promoted cluster never applied. */
+export interface DataLossReport {
+  at: number
+  fromDbClusterArn: string
+  toDbClusterArn: string
+  commits: number
+  fromLsn?: number
+  toLsn?: number
+}
+
+/** An Aurora global database. It belongs to no Region: its members do. */
+export interface GlobalCluster {
+  id: string
+  resourceId: string
+  status: GlobalClusterStatus
+  engine: AuroraEngine
+  engineVersion: string
+  databaseName?: string
+  storageEncrypted: boolean
+  deletionProtection: boolean
+  /** The 12-character id in the global writer endpoint's name. */
+  endpointHash: string
+  members: GlobalClusterMember[]
+  failoverState?: {status: FailoverStatus; fromDbClusterArn: string; toDbClusterArn: string; isDataLossAllowed: boolean}
+  /** The lag reported when a switchover first had to wait (RDS-EVENT-0183 is emitted once). */
+  syncWaitReported?: boolean
+  /** Internal (AWS has no field for it): the last failover that allowed data loss, for the admin API. */
+  lastDataLoss?: DataLossReport
+  tags: Tag[]
+  createdAt: number
 }
 
 export interface Instance {
@@ -156,12 +223,22 @@ export function clusterArn(region: string, id: string): string {
   return `arn:aws:rds:${region}:${ACCOUNT_ID}:cluster:${id}`
 }
 
+/** Global clusters have no Region in their ARN. */
+export function globalClusterArn(id: string): string {
+  return `arn:aws:rds::${ACCOUNT_ID}:global-cluster:${id}`
+}
+
 export function instanceArn(region: string, id: string): string {
   return `arn:aws:rds:${region}:${ACCOUNT_ID}:db:${id}`
 }
 
 export function clusterSnapshotArn(region: string, id: string): string {
   return `arn:aws:rds:${region}:${ACCOUNT_ID}:cluster-snapshot:${id}`
+}
+
+/** Whether the cluster takes writes: a standalone cluster or a global primary (not a secondary, nor an old primary being switched over). */
+export function acceptsWrites(cluster: Cluster): boolean {
+  return cluster.global === undefined || cluster.global.role === 'primary'
 }
 
 /** Throws AWS's InvalidDBClusterStateFault unless the cluster is in one of `expected`. */
@@ -187,6 +264,21 @@ export function moveCluster(cluster: Cluster, to: ClusterStatus): void {
     throw new Error(`illegal cluster transition ${cluster.status} → ${to} for ${cluster.id}`)
   }
   cluster.status = to
+}
+
+export function moveGlobalCluster(global: GlobalCluster, to: GlobalClusterStatus): void {
+  if (!GLOBAL_CLUSTER_TRANSITIONS[global.status].includes(to)) {
+    throw new Error(`illegal global cluster transition ${global.status} → ${to} for ${global.id}`)
+  }
+  global.status = to
+}
+
+export function moveFailoverState(global: GlobalCluster, to: FailoverStatus): void {
+  const state = global.failoverState
+  if (!state || !FAILOVER_TRANSITIONS[state.status].includes(to)) {
+    throw new Error(`illegal failover state transition ${state?.status ?? 'none'} → ${to} for ${global.id}`)
+  }
+  state.status = to
 }
 
 export function moveInstance(instance: Instance, to: InstanceStatus): void {

@@ -5,8 +5,11 @@ import {describeDBEngineVersions, type EngineVersionInfo} from './engines.js'
 import {describeEvents, type DescribeEventsInput} from './events.js'
 import {failoverDBCluster} from './failover.js'
 import {dbClusterNotFound, RdsFault} from './faults.js'
+import * as global from './global.js'
 import * as instances from './instances.js'
-import type {Backtrack, RdsEvent} from './model.js'
+import {acceptsWrites, type Backtrack, type Cluster, type DataLossReport, type GlobalRole, type RdsEvent} from './model.js'
+import type {RegionState} from './regions.js'
+import type {ReplicationService} from './replication.js'
 import * as restore from './restore.js'
 import {backtrackDBCluster, describeDBClusterBacktracks} from './backtrack.js'
 import * as snapshots from './snapshots.js'
@@ -30,6 +33,11 @@ export interface ClusterRef {
   backtrackWindow: number
   /** The LSN of the oldest automated snapshot: the continuous backup need not reach further back. */
   backupBaseLsn?: number
+  /** Its part in a global database (`demoting`: an old primary fenced by a switchover in progress). */
+  globalRole: GlobalRole | 'none'
+  globalClusterId?: string
+  /** False for a global secondary or a demoting primary: the compute must refuse writes. */
+  acceptsWrites: boolean
 }
 
 /** What the compute needs of a cluster: who may log in, and which instance does what. */
@@ -37,8 +45,6 @@ export interface ComputeTopology extends ClusterRef {
   masterUsername: string
   masterUserPassword?: string
   databaseName?: string
-  /** Whether the cluster takes writes: not a global database's secondary, nor a primary handing over. */
-  writable: boolean
   members: {id: string; isWriter: boolean; status: string; availabilityZone: string}[]
 }
 
@@ -48,6 +54,7 @@ export interface ControlPlaneOptions {
   store: Store
   timing: TimingProfile
   volumes: VolumeService
+  replication: ReplicationService
 }
 
 /** Meta key of the persisted SystemClock offset (see `advanceClock`). */
@@ -66,7 +73,7 @@ export class ControlPlane {
 
   constructor(options: ControlPlaneOptions) {
     this.clock = options.clock
-    this.state = new ControlState(options.prng, options.timing, options.store, options.volumes)
+    this.state = new ControlState(options.prng, options.timing, options.store, options.volumes, options.replication)
   }
 
   /** Applies every transition that is due; the daemon calls it from a timer. */
@@ -83,13 +90,7 @@ export class ControlPlane {
   clusterRefs(): ClusterRef[] {
     const refs: ClusterRef[] = []
     for (const region of this.state.regions.values()) {
-      for (const c of region.clusters.values()) {
-        refs.push({
-          region: region.name, id: c.id, resourceId: c.resourceId, engine: c.engine, status: c.status,
-          backupRetentionPeriod: c.backupRetentionPeriod, backtrackWindow: c.backtrackWindow ?? 0,
-          backupBaseLsn: oldestAutomatedSnapshot(region, c)?.lsn,
-        })
-      }
+      for (const c of region.clusters.values()) refs.push(clusterRefOf(region, c))
     }
     return refs
   }
@@ -110,9 +111,8 @@ export class ControlPlane {
     for (const region of this.state.regions.values()) {
       for (const c of region.clusters.values()) {
         out.push({
-          region: region.name, id: c.id, resourceId: c.resourceId, engine: c.engine, status: c.status,
-          backupRetentionPeriod: c.backupRetentionPeriod, backtrackWindow: c.backtrackWindow ?? 0,
-          masterUsername: c.masterUsername, masterUserPassword: c.masterUserPassword, databaseName: c.databaseName, writable: true,
+          ...clusterRefOf(region, c),
+          masterUsername: c.masterUsername, masterUserPassword: c.masterUserPassword, databaseName: c.databaseName,
           members: c.members.flatMap((id) => {
             const i = region.instances.get(id)
             return i ? [{id: i.id, isWriter: i.isWriter, status: i.status, availabilityZone: i.availabilityZone}] : []
@@ -229,6 +229,40 @@ export class ControlPlane {
     return this.mutate(() => instances.rebootDBInstance(this.state, region, input))
   }
 
+  createGlobalCluster(region: string, input: global.CreateGlobalClusterInput): global.GlobalClusterView {
+    return this.mutate(() => global.createGlobalCluster(this.state, region, input))
+  }
+
+  describeGlobalClusters(input: {GlobalClusterIdentifier?: string; Filters?: Filter[]} & Page): PageOf<global.GlobalClusterView> {
+    return this.read(() => global.describeGlobalClusters(this.state, input))
+  }
+
+  modifyGlobalCluster(input: Parameters<typeof global.modifyGlobalCluster>[1]): global.GlobalClusterView {
+    return this.mutate(() => global.modifyGlobalCluster(this.state, input))
+  }
+
+  deleteGlobalCluster(input: {GlobalClusterIdentifier: string}): global.GlobalClusterView {
+    return this.mutate(() => global.deleteGlobalCluster(this.state, input))
+  }
+
+  /** Cluster ARNs carry their Region; a bare identifier is looked up in `region` (the request's). */
+  removeFromGlobalCluster(region: string, input: {GlobalClusterIdentifier: string; DbClusterIdentifier: string}): global.GlobalClusterView {
+    return this.mutate(() => global.removeFromGlobalCluster(this.state, region, input))
+  }
+
+  failoverGlobalCluster(region: string, input: Parameters<typeof global.failoverGlobalCluster>[2]): global.GlobalClusterView {
+    return this.mutate(() => global.failoverGlobalCluster(this.state, region, input))
+  }
+
+  switchoverGlobalCluster(region: string, input: {GlobalClusterIdentifier: string; TargetDbClusterIdentifier: string}): global.GlobalClusterView {
+    return this.mutate(() => global.switchoverGlobalCluster(this.state, region, input))
+  }
+
+  /** The commits the last failover with AllowDataLoss lost (none recorded: undefined), for the admin API. */
+  globalClusterDataLoss(globalClusterIdentifier: string): DataLossReport | undefined {
+    return this.read(() => global.globalClusterDataLoss(this.state, globalClusterIdentifier))
+  }
+
   describeEvents(region: string, input: DescribeEventsInput): PageOf<RdsEvent & {region: string}> {
     return this.read(() => describeEvents(this.state, region, input))
   }
@@ -273,5 +307,14 @@ export class ControlPlane {
       }
       throw error
     }
+  }
+}
+
+function clusterRefOf(region: RegionState, c: Cluster): ClusterRef {
+  return {
+    region: region.name, id: c.id, resourceId: c.resourceId, engine: c.engine, status: c.status,
+    backupRetentionPeriod: c.backupRetentionPeriod, backtrackWindow: c.backtrackWindow ?? 0,
+    backupBaseLsn: oldestAutomatedSnapshot(region, c)?.lsn,
+    globalRole: c.global?.role ?? 'none', globalClusterId: c.global?.id, acceptsWrites: acceptsWrites(c),
   }
 }

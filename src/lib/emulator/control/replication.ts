@@ -14,6 +14,18 @@ export interface ReplicationStatus {
 }
 
 /**
+ * What `attach` throws when the link between the two Regions is down. The control plane then keeps the member
+ * `pending-resync` and retries on a timer; any other error is a bug and fails the request (nothing is committed).
+ * `detach`, `status` and `unreplicated` concern one Region's volume and must not throw for a down link.
+ */
+export class ReplicationLinkDown extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ReplicationLinkDown'
+  }
+}
+
+/**
  * Storage-level replication between Regions, as the control plane drives it for global databases: the primary
  * volume's log records are shipped over the link to each secondary volume, which applies them. The emulator wires
  * it to the storage registry and the Region links; the control plane knows no more of it than this.

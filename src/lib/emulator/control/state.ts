@@ -1,10 +1,12 @@
 import type {Prng} from '../prng.js'
 import {EVENT_RETENTION_MS, type EventTemplate} from './events.js'
 import {
-  clusterArn, clusterSnapshotArn, instanceArn, type Backtrack, type Cluster, type ClusterSnapshot, type Instance, type RdsEvent,
+  clusterArn, clusterSnapshotArn, instanceArn, type Backtrack, type Cluster, type ClusterSnapshot, type GlobalCluster, type Instance,
+  type RdsEvent,
 } from './model.js'
 import {emptyRegion, type RegionState} from './regions.js'
-import {emptyChangeSet, isEmptyChangeSet, type ChangeSet, type Store} from './store.js'
+import type {ReplicationService} from './replication.js'
+import {emptyChangeSet, isEmptyChangeSet, NO_REGION, type ChangeSet, type Store} from './store.js'
 import type {TimingProfile} from './timing.js'
 import {applyTransition, type Timer, type Transition} from './transitions.js'
 import type {VolumeService} from './volumes.js'
@@ -15,12 +17,16 @@ import type {VolumeService} from './volumes.js'
  */
 export class ControlState {
   regions = new Map<string, RegionState>()
+  /** Global databases span Regions, so they live outside them; keyed by the (lowercase) GlobalClusterIdentifier. */
+  globalClusters = new Map<string, GlobalCluster>()
   /** Ordered by due time, then by scheduling order. */
   timers: Timer[] = []
   /** The logical time of the change being made: the request time, or a transition's scheduled time. */
   at = 0
   /** The request time (the clock's reading when the current operation began). */
   now = 0
+  /** The time `applyDue` is catching up to: polls that wait on real-time storage progress re-arm after it, not in a loop before it. */
+  dueUntil = 0
   private nextSeq = 1
   private changes: ChangeSet = emptyChangeSet()
 
@@ -29,6 +35,7 @@ export class ControlState {
     readonly timing: TimingProfile,
     private readonly store: Store,
     readonly volumes: VolumeService,
+    readonly replication: ReplicationService,
   ) {
     this.load()
   }
@@ -38,6 +45,7 @@ export class ControlState {
     this.changes = emptyChangeSet()
     const stored = this.store.load()
     this.regions = new Map()
+    this.globalClusters = new Map()
     const prngState = stored.meta.get('prng')
     if (prngState) this.prng.state = JSON.parse(prngState) as number[]
     this.nextSeq = Number(stored.meta.get('nextSeq') ?? '1')
@@ -45,6 +53,7 @@ export class ControlState {
       if (row.kind === 'region') this.regions.set(row.region, emptyRegion(row.region, (row.doc as {endpointHash: string}).endpointHash))
     }
     for (const row of stored.resources) {
+      if (row.kind === 'global-cluster') this.globalClusters.set((row.doc as GlobalCluster).id, row.doc as GlobalCluster)
       const region = this.regions.get(row.region)
       if (!region) continue
       if (row.kind === 'cluster') region.clusters.set((row.doc as Cluster).id, row.doc as Cluster)
@@ -74,6 +83,7 @@ export class ControlState {
   /** Forgets every Region and scheduled transition; the next commit wipes the database too. */
   wipe(): void {
     this.regions.clear()
+    this.globalClusters.clear()
     this.timers = []
     this.changes = emptyChangeSet()
     this.changes.wipe = true
@@ -113,6 +123,12 @@ export class ControlState {
     })
   }
 
+  saveGlobalCluster(global: GlobalCluster, deleted = false): void {
+    this.changes.resources.set(`${NO_REGION}/global-cluster/${global.resourceId}`, {
+      region: NO_REGION, kind: 'global-cluster', key: global.resourceId, doc: deleted ? null : global,
+    })
+  }
+
   emit(region: RegionState, template: EventTemplate, sourceId: string, detail = ''): void {
     const arn =
       template.sourceType === 'db-cluster' ? clusterArn(region.name, sourceId)
@@ -136,6 +152,7 @@ export class ControlState {
 
   /** Applies, in order, every transition due at `now` (including ones those transitions schedule), then prunes old events. */
   applyDue(now: number): void {
+    this.dueUntil = now
     while (this.timers.length > 0 && this.timers[0].at <= now) {
       const timer = this.timers.shift() as Timer
       this.changes.timersRemoved.push(timer.seq)

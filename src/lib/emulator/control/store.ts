@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3'
 
-export type ResourceKind = 'region' | 'cluster' | 'instance' | 'snapshot' | 'backtrack'
+export type ResourceKind = 'region' | 'cluster' | 'instance' | 'snapshot' | 'backtrack' | 'global-cluster'
+
+/** The `region` column of resources that belong to no Region (global clusters). */
+export const NO_REGION = ''
 
 export interface ResourceRow {
   region: string

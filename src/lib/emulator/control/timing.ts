@@ -23,6 +23,15 @@ export interface TimingProfile {
   snapshotCreate: number
   /** From BacktrackDBCluster until the rewound cluster is available (half pending, half applying). */
   backtrack: number
+  /** Each step of a global switchover or failover (verifying, promoting). */
+  globalFailoverStep: number
+  /**
+   * How often a switchover re-checks that the target has caught up. Positive in every profile: the catch-up happens
+   * in the storage in real time, so even `instant` must wait for it rather than loop.
+   */
+  globalSyncPoll: number
+  /** How often a member that could not be (re)attached to its primary (its Region's link is down) is retried. */
+  globalResyncRetry: number
   /** How long a storage segment must be lost or its node down before repair replaces it. */
   segmentRepairDetection: number
 }
@@ -34,13 +43,14 @@ const PROFILES: Record<TimingProfileName, TimingProfile> = {
   instant: {
     name: 'instant', clusterCreate: 0, clusterModify: 0, clusterRename: 0, clusterStop: 0, clusterStart: 0, clusterDelete: 0,
     instanceCreate: 0, instanceModifyClass: 0, instanceReboot: 0, instanceDelete: 0, failoverPromote: 0, failoverComplete: 0,
-    snapshotCreate: 0, backtrack: 0, segmentRepairDetection: 0,
+    snapshotCreate: 0, backtrack: 0, segmentRepairDetection: 0, globalFailoverStep: 0, globalSyncPoll: 10, globalResyncRetry: 100,
   },
   // A 3-instance cluster is usable after about a second (instances are created in parallel).
   fast: {
     name: 'fast', clusterCreate: 300, clusterModify: 300, clusterRename: 200, clusterStop: 300, clusterStart: 300, clusterDelete: 300,
     instanceCreate: 700, instanceModifyClass: 400, instanceReboot: 300, instanceDelete: 300, failoverPromote: 250, failoverComplete: 250,
     snapshotCreate: 300, backtrack: 400, segmentRepairDetection: 2 * SECOND,
+    globalFailoverStep: 200, globalSyncPoll: 50, globalResyncRetry: 500,
   },
   // Failover totals ~30 s: AURORA_FACTS §3 ("often less than 30 seconds", API reference "less than 35 seconds").
   // The other durations are typical console observations, not documented figures.
@@ -53,6 +63,8 @@ const PROFILES: Record<TimingProfileName, TimingProfile> = {
     backtrack: 2 * MINUTE,
     // A 10 GB segment repairs in about 10 s (AURORA_FACTS §1); detection is not documented.
     segmentRepairDetection: 10 * SECOND,
+    // RTO "in the order of minutes" (AURORA_FACTS §7): two steps of a minute each.
+    globalFailoverStep: MINUTE, globalSyncPoll: SECOND, globalResyncRetry: 30 * SECOND,
   },
 }
 

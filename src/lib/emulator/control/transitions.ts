@@ -1,5 +1,6 @@
 import {EVENTS, type EventTemplate} from './events.js'
-import {moveCluster, moveInstance} from './model.js'
+import {failoverComplete, resyncMember, switchoverSync} from './global.js'
+import {acceptsWrites, moveCluster, moveInstance} from './model.js'
 import {clusterByResourceId, membersOf, type RegionState} from './regions.js'
 import type {ControlState} from './state.js'
 import {bestFailoverTarget} from './failover.js'
@@ -23,6 +24,9 @@ export type Transition =
   | {type: 'automated-backup'; cluster: string}
   | {type: 'backtrack-applying'; backtrack: string}
   | {type: 'backtrack-applied'; backtrack: string}
+  | {type: 'global-switchover-sync'; global: string; target: string}
+  | {type: 'global-failover-complete'; global: string; oldPrimary: string}
+  | {type: 'global-resync'; global: string; region: string; cluster: string}
 
 export interface Timer {
   seq: number
@@ -80,8 +84,8 @@ export function applyTransition(state: ControlState, region: RegionState, t: Tra
       if (!instance || instance.status !== 'creating') return
       const cluster = region.clusters.get(instance.clusterId)
       moveInstance(instance, 'available')
-      // The first instance to become available is the writer.
-      if (cluster && !membersOf(region, cluster).some((i) => i.isWriter)) instance.isWriter = true
+      // The first instance to become available is the writer; a global secondary has readers only.
+      if (cluster && acceptsWrites(cluster) && !membersOf(region, cluster).some((i) => i.isWriter)) instance.isWriter = true
       state.saveInstance(region, instance)
       state.emit(region, EVENTS.instanceCreated, instance.id)
       return
@@ -176,6 +180,12 @@ export function applyTransition(state: ControlState, region: RegionState, t: Tra
       return startBacktrack(state, region, t.backtrack)
     case 'backtrack-applied':
       return finishBacktrack(state, region, t.backtrack)
+    case 'global-switchover-sync':
+      return switchoverSync(state, t.global, t.target)
+    case 'global-failover-complete':
+      return failoverComplete(state, t.global, t.oldPrimary)
+    case 'global-resync':
+      return resyncMember(state, t.global, t.region, t.cluster)
   }
 }
 

@@ -16,6 +16,15 @@ export function validateIdentifier(parameter: string, value: string): string {
   return value.toLowerCase()
 }
 
+/** DatabaseName: starts with a letter; letters, digits and underscores; at most 63 characters. */
+export function validateDatabaseName(name: string): void {
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(name)) {
+    throw invalidParameterValue(
+      'The parameter DatabaseName is not a valid identifier. It must begin with a letter and contain only ASCII letters, digits and underscores (at most 63).',
+    )
+  }
+}
+
 export function validateBackupRetentionPeriod(days: number): void {
   if (!Number.isInteger(days) || days < 1 || days > 35) {
     throw invalidParameterValue(`Invalid backup retention period: ${days}. Backup retention period must be between 1 and 35.`)

@@ -134,6 +134,30 @@ export class StorageRegistry {
   }
 
   /**
+   * Replaces a volume's content with a full copy of `source` (in any Region) as of its VDL. Its copy-on-write
+   * children (snapshots, clones) first take their own copy of the pages they share with it, and keep their content.
+   */
+  replaceWithCopy(region: string, id: string, source: Volume): Volume {
+    if (this.exists(region, id)) {
+      const old = this.volume(region, id)
+      for (const child of old.cloneChildren()) if (this.exists(region, child)) this.volume(region, child).detachFromParent()
+      this.drop(region, id)
+    }
+    this.copying.add(`${region}/${id}`)
+    const volume = this.volume(region, id)
+    try {
+      volume.copyFrom(source, source.vdl)
+    } catch (error) {
+      this.drop(region, id)
+      throw error
+    } finally {
+      this.copying.delete(`${region}/${id}`)
+    }
+    this.attachBackup(region, id, volume)
+    return volume
+  }
+
+  /**
    * Backtracks a volume in place to `lsn`. Its copy-on-write children (snapshots, clones) branched above it are
    * rebased below it first, so the log the rewind will discard is no longer theirs to read.
    */

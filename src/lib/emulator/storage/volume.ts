@@ -342,14 +342,31 @@ export class Volume {
   }
 
   private newGroup(index: number): ProtectionGroup {
-    return new ProtectionGroup(index, this.fleet, this.parent ? (block) => this.parentPage(block) : undefined)
+    return new ProtectionGroup(index, this.fleet, this.parent || this.overlay.size > 0 ? (block) => this.parentPage(block) : undefined)
   }
 
+  /** A block this volume never wrote: its own copy of the parent's page, the parent's page, or zeros. */
   private parentPage(block: number): Uint8Array {
     const kept = this.overlay.get(block)
     if (kept) return kept.slice()
-    const {volume, lsn} = this.parent!
+    if (!this.parent) return new Uint8Array(BLOCK_SIZE)
+    const {volume, lsn} = this.parent
     return volume.readBlock(block, lsn)
+  }
+
+  /**
+   * Stops sharing the parent's pages: this clone keeps its own copy of every parent page at its branch point, so
+   * the parent can be replaced (a global database's old primary resynchronised from the new one). Its content
+   * does not change.
+   */
+  detachFromParent(): void {
+    const parent = this.parent
+    if (!parent) return
+    for (const [block, page] of parent.volume.pagesAt(parent.lsn)) if (!this.overlay.has(block)) this.overlay.set(block, page)
+    if (this.files) writeOverlay(this.overlayPath(), this.overlay)
+    this.parent = undefined
+    this.persistMeta()
+    parent.volume.releasePin(`${CLONE_PIN}${this.id}`)
   }
 
   private overlayPath(): string {
@@ -547,7 +564,7 @@ export class Volume {
     if (readPoint > this.vdl) throw new RangeError(`read-point ${readPoint} is above VDL ${this.vdl}`)
     const index = protectionGroupOf(block)
     const g = this.groups[index]
-    if (!g) return this.parent ? this.parentPage(block) : new Uint8Array(BLOCK_SIZE)
+    if (!g) return this.parentPage(block)
     if (readPoint < g.pages.lsn && !this.pins.pointLsns().includes(readPoint)) return this.readArchived(g, block, readPoint)
     const segment = this.readSegment(g, readPoint)
     const version = g.pages.versionAt(block, readPoint)
