@@ -69,6 +69,8 @@ interface Stream {
   needsCopy: boolean
   bytesShipped: number
   commitsShipped: number
+  /** Commit on the primary → applied on the secondary, per commit (the most recent ones). */
+  lagSamples: number[]
   stop: () => void
 }
 
@@ -80,6 +82,17 @@ export interface StreamReport extends ReplicationStatus {
   commitsShipped: number
   /** Waiting for the first copy of the primary (it has written nothing yet). */
   initialising: boolean
+  /** Time from a commit on the primary to its being applied on the secondary, over the recent commits. */
+  replicationLag: {samples: number; p50Ms?: number; p99Ms?: number; maxMs?: number}
+}
+
+const LAG_SAMPLES_KEPT = 20_000
+
+function lagSummary(samples: readonly number[]): StreamReport['replicationLag'] {
+  if (samples.length === 0) return {samples: 0}
+  const sorted = [...samples].sort((a, b) => a - b)
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+  return {samples: sorted.length, p50Ms: at(50), p99Ms: at(99), maxMs: sorted[sorted.length - 1]}
 }
 
 const key = (v: RegionalVolume) => `${v.region}/${v.volumeId}`
@@ -114,7 +127,7 @@ export class GlobalReplication implements ReplicationService {
     const source = this.volume(primary)
     const stream: Stream = {
       primary, secondary, queue: [], appliedLsn: source.vdl, needsCopy: options.copy, bytesShipped: 0, commitsShipped: 0,
-      stop: () => undefined,
+      lagSamples: [], stop: () => undefined,
     }
     const off = source.onCommit((records) => {
       const last = records[records.length - 1]
@@ -180,6 +193,8 @@ export class GlobalReplication implements ReplicationService {
         target.commit(shipment.records.map((r) => ({block: r.block, ranges: r.ranges})), shipment.timestamp)
         s.appliedLsn = shipment.primaryLsn
         s.commitsShipped++
+        s.lagSamples.push(now - shipment.timestamp)
+        if (s.lagSamples.length > LAG_SAMPLES_KEPT) s.lagSamples.splice(0, s.lagSamples.length - LAG_SAMPLES_KEPT)
         s.bytesShipped += shipment.records.reduce((n, r) => n + encodedSize(r), 0)
       }
     }
@@ -189,7 +204,7 @@ export class GlobalReplication implements ReplicationService {
   report(): StreamReport[] {
     return [...this.streams.values()].map((s) => ({
       ...this.status(s.secondary), primary: s.primary, secondary: s.secondary, appliedLsn: s.appliedLsn,
-      bytesShipped: s.bytesShipped, commitsShipped: s.commitsShipped, initialising: s.needsCopy,
+      bytesShipped: s.bytesShipped, commitsShipped: s.commitsShipped, initialising: s.needsCopy, replicationLag: lagSummary(s.lagSamples),
     }))
   }
 

@@ -221,6 +221,7 @@ export function createRdsServer(options: ServerOptions): http.Server {
             ...(stream && {
               lagMs: stream.lagMs, lagLsn: stream.lagLsn, linkUp: stream.linkUp, appliedLsn: stream.appliedLsn,
               bytesShipped: stream.bytesShipped, commitsShipped: stream.commitsShipped, initialising: stream.initialising,
+              replicationLag: stream.replicationLag,
             }),
           }
         }),
