@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-rds'
 
 import {ClientSideFault} from '../fault.js'
+import {globalReplication, type GlobalReplicationReport} from '../local/global.js'
 import {parseClusterArn} from './arn.js'
 import {type Rds, rdsInRegion} from './client.js'
 import {DEFAULT_INSTANCE_CLASS, type MaybeWait, populateNewCluster, SERVERLESS_CLASS} from './clusters.js'
@@ -46,6 +47,21 @@ export async function globalMembersWithStatus(rds: Rds, global: GlobalCluster): 
       return {...member, status: cluster.Status}
     }),
   )
+}
+
+export interface GlobalDescription {
+  globalCluster: GlobalCluster
+  members: GlobalMember[]
+  /** Each secondary's replication lag and link, where the local emulator reports them. */
+  replication?: GlobalReplicationReport
+}
+
+/** A global cluster, its members' statuses and, on this machine's emulator, its replication report. */
+export async function describeGlobal(rds: Rds, id: string, local: {onDaemonStarted?: (endpoint: string, pid: number) => void} | undefined): Promise<GlobalDescription> {
+  const globalCluster = await describeGlobalCluster(rds, id)
+  const members = await globalMembersWithStatus(rds, globalCluster)
+  const replication = local ? await globalReplication(globalCluster.GlobalClusterIdentifier ?? id, local.onDaemonStarted) : undefined
+  return {globalCluster, members, ...(replication ? {replication} : {})}
 }
 
 export interface GlobalSpec {

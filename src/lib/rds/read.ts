@@ -71,7 +71,8 @@ export async function describeBacktrack(rds: Rds, clusterId: string, backtrackId
 
 export async function describeGlobalCluster(rds: Rds, id: string): Promise<GlobalCluster> {
   const out = await rds.client.send(new DescribeGlobalClustersCommand({GlobalClusterIdentifier: id}))
-  const global = out.GlobalClusters?.[0]
+  // Some endpoints (moto) answer every global cluster whatever the identifier asked for.
+  const global = out.GlobalClusters?.find((g) => g.GlobalClusterIdentifier?.toLowerCase() === id.toLowerCase())
   if (!global) throw new ClientSideFault('GlobalClusterNotFoundFault', `GlobalCluster ${id} not found.`)
   return global
 }
