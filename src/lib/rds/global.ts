@@ -88,7 +88,7 @@ export async function createGlobalCluster(rds: Rds, spec: GlobalSpec, wait: Mayb
       EngineVersion: sourceArn ? undefined : spec.engineVersion,
     }),
   )
-  return wait ? waitUntilGlobalSettled(rds, spec.id, wait, {writerArn: sourceArn}) : out.GlobalCluster!
+  return wait ? waitUntilGlobalSettled(rds, spec.id, wait, {memberArn: sourceArn}) : out.GlobalCluster!
 }
 
 /**
