@@ -43,6 +43,9 @@ describe('exit codes from AWS error codes', () => {
     ['DBClusterSnapshotAlreadyExistsFault', ExitCode.conflict],
     ['InvalidDBClusterSnapshotStateFault', ExitCode.conflict],
     ['SnapshotQuotaExceeded', ExitCode.conflict],
+    ['GlobalClusterNotFoundFault', ExitCode.notFound],
+    ['InvalidGlobalClusterStateFault', ExitCode.conflict],
+    ['GlobalClusterAlreadyExistsFault', ExitCode.conflict],
     ['InvalidRestoreFault', ExitCode.usage],
     ['InternalFailure', ExitCode.error],
   ])('%s → %i', (code, exit) => {

@@ -5,7 +5,7 @@ import {CommandError} from '../../lib/cli/errors.js'
 import {ExitCode} from '../../lib/cli/exit-codes.js'
 import {renderTable} from '../../lib/cli/table.js'
 import {resolveSqlPassword} from '../../lib/cli/prompts.js'
-import {parseDuration} from '../../lib/cli/duration.js'
+import {parseMilliseconds} from '../../lib/cli/values.js'
 import {waitForWriterEngine} from '../../lib/local/compute.js'
 import {failoverDrill, type FailoverDrillResult} from '../../lib/sql/drill.js'
 import {sqlEndpoint} from '../../lib/sql/endpoint.js'
@@ -33,7 +33,7 @@ export default class DrillFailover extends BaseCommand<typeof DrillFailover> {
 
   public async run(): Promise<FailoverDrillResult> {
     const {flags, args} = this
-    const durations = {warmupMs: duration('--warmup', flags.warmup), settleMs: duration('--settle', flags.settle)}
+    const durations = {warmupMs: parseMilliseconds('--warmup', flags.warmup), settleMs: parseMilliseconds('--settle', flags.settle)}
     const password = await resolveSqlPassword(flags['password-stdin'])
     const rds = await this.rds()
     const local = this.onLocalEmulator
@@ -65,13 +65,5 @@ export default class DrillFailover extends BaseCommand<typeof DrillFailover> {
       process.exitCode = ExitCode.error
     }
     return result
-  }
-}
-
-function duration(flag: string, text: string): number {
-  try {
-    return parseDuration(text)
-  } catch (error) {
-    throw new CommandError(`${flag}: ${(error as Error).message}`, {exitCode: ExitCode.usage})
   }
 }

@@ -1,6 +1,6 @@
 import {Command, Flags, type Interfaces, ux} from '@oclif/core'
 
-import {backendNow, LOCAL_DEFAULT_REGION, openRds, type Rds, type Target} from '../rds/client.js'
+import {backendNow, closeRds, LOCAL_DEFAULT_REGION, openRds, type Rds, type Target} from '../rds/client.js'
 import type {WaitSettings} from '../rds/wait.js'
 import {WaitTimeout} from '../rds/wait.js'
 import {parseDuration} from './duration.js'
@@ -162,7 +162,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected override async finally(err: Error | undefined): Promise<void> {
     this.progress?.done()
-    this.rdsClient?.client.destroy()
+    if (this.rdsClient) await closeRds(this.rdsClient)
     await super.finally(err)
   }
 

@@ -9,11 +9,16 @@ export function parseAcus(flag: string, value: string): number {
   return n
 }
 
-/** A duration flag (`24h`, `90m`, or bare seconds) in whole seconds. */
-export function parseSeconds(flag: string, value: string): number {
+/** A duration flag (`250ms`, `2s`, `90m`, or bare seconds) in milliseconds. */
+export function parseMilliseconds(flag: string, value: string): number {
   try {
-    return Math.round(parseDuration(value) / 1000)
+    return parseDuration(value)
   } catch (error) {
     throw new CommandError(`${flag}: ${(error as Error).message}`, {exitCode: ExitCode.usage})
   }
+}
+
+/** A duration flag (`24h`, `90m`, or bare seconds) in whole seconds. */
+export function parseSeconds(flag: string, value: string): number {
+  return Math.round(parseMilliseconds(flag, value) / 1000)
 }

@@ -1,9 +1,11 @@
-import type {DBCluster, DBClusterBacktrack, DBClusterSnapshot, DBInstance, Event} from '@aws-sdk/client-rds'
+import type {DBCluster, DBClusterBacktrack, DBClusterSnapshot, DBInstance, Event, GlobalCluster} from '@aws-sdk/client-rds'
 import type {ChalkInstance} from 'chalk'
 
 import {isoTime} from '../iso-time.js'
 import {formatDuration} from './duration.js'
 import type {ComputeReport} from '../local/compute.js'
+import type {GlobalReplicationReport, RegionLink} from '../local/global.js'
+import type {GlobalMember} from '../rds/global.js'
 import type {FaultReport, VolumeReport} from '../local/storage.js'
 import {renderTable} from './table.js'
 
@@ -248,4 +250,56 @@ export function renderFaults(f: FaultReport, c: ChalkInstance): string {
     `${c.dim('Repair'.padEnd(14))}  ${f.repairPaused ? c.yellow('paused') : 'running'}`,
     ...(f.failedOverWriters?.length ? [`${c.dim('Failing over'.padEnd(14))}  ${f.failedOverWriters.join(', ')} (writers in the AZ)`] : []),
   ].join('\n')
+}
+
+function memberName(arn: string | undefined, members: GlobalMember[]): string {
+  const m = members.find((x) => x.arn === arn)
+  return m ? `${m.cluster} (${m.region})` : arn ?? '?'
+}
+
+export function renderGlobalList(globals: GlobalCluster[], c: ChalkInstance): string {
+  if (globals.length === 0) return 'No global clusters.'
+  const rows = globals.map((g) => [
+    g.GlobalClusterIdentifier ?? '',
+    statusColour(c, g.Status),
+    `${g.Engine} ${g.EngineVersion ?? ''}`.trim(),
+    String(g.GlobalClusterMembers?.length ?? 0),
+    g.FailoverState?.Status ?? '-',
+  ])
+  return renderTable(['GLOBAL CLUSTER', 'STATUS', 'ENGINE', 'MEMBERS', 'FAILOVER'], rows, c.bold)
+}
+
+/** A global cluster, its members by Region and, on the local emulator, each secondary's replication. */
+export function renderGlobal(g: GlobalCluster, members: GlobalMember[], c: ChalkInstance, replication?: GlobalReplicationReport): string {
+  const lines = [`${c.bold(g.GlobalClusterIdentifier ?? '')}  ${statusColour(c, g.Status)}  ${g.Engine} ${g.EngineVersion ?? ''}`.trimEnd()]
+  const f = g.FailoverState
+  const facts: [string, string][] = [
+    ['Writer endpoint', g.Endpoint ?? '-'],
+    ['Failover', f?.Status ? `${c.yellow(f.Status)}: ${memberName(f.FromDbClusterArn, members)} → ${memberName(f.ToDbClusterArn, members)}${f.IsDataLossAllowed ? ' (data loss allowed)' : ''}` : 'none'],
+    ['Deletion protection', onOff(g.DeletionProtection)],
+  ]
+  const last = replication?.lastFailover
+  if (last) facts.push(['Last failover', `${last.lostCommits === 0 ? 'no commits lost' : c.red(`${last.lostCommits} commits lost`)} (LSN ${last.fromLsn} → ${last.toLsn}) at ${last.at}`])
+  const width = Math.max(...facts.map(([k]) => k.length))
+  for (const [k, v] of facts) lines.push(`${c.dim(k.padEnd(width))}  ${v}`)
+  lines.push('')
+  if (members.length === 0) {
+    lines.push(c.dim(`No members: add a Region with \`auroractl global add-region ${g.GlobalClusterIdentifier} <region>\`.`))
+    return lines.join('\n')
+  }
+  const ordered = [...members].sort((a, b) => Number(b.role === 'writer') - Number(a.role === 'writer') || a.region.localeCompare(b.region))
+  const rows = ordered.map((m) => {
+    const row = [m.role === 'writer' ? c.cyan('writer') : 'reader', m.region, m.cluster, statusColour(c, m.status), m.synchronization ?? '-']
+    if (!replication) return row
+    const s = replication.secondaries.find((x) => x.region === m.region && x.cluster === m.cluster)
+    return [...row, s ? `${s.lagMs} ms (${s.lagLsn} LSN)` : '-', s ? (s.linkUp ? 'up' : c.red('down')) : '-']
+  })
+  const extra = replication ? ['LAG', 'LINK'] : []
+  lines.push(renderTable(['ROLE', 'REGION', 'CLUSTER', 'STATUS', 'SYNC', ...extra], rows, c.bold))
+  return lines.join('\n')
+}
+
+export function renderLinks(links: RegionLink[], c: ChalkInstance): string {
+  if (links.length === 0) return 'No links between Regions yet.'
+  return renderTable(['REGION A', 'REGION B', 'LATENCY', 'STATE'], links.map((l) => [l.a, l.b, `${l.latencyMs} ms`, l.up ? c.green('up') : c.red('down')]), c.bold)
 }

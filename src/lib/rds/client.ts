@@ -23,6 +23,27 @@ export interface Rds {
   pollMs: number
   /** The backend's own time, where it is not this machine's: the local emulator's clock can be advanced. */
   clock?: () => Promise<Date>
+  /**
+   * The same backend, profile and endpoint in another Region: each member of a global cluster
+   * lives in its own. Hand-built clients (tests) may lack it; see rdsInRegion.
+   */
+  inRegion?: (region: string) => Promise<Rds>
+}
+
+/** Clients opened for other Regions, by the client they were opened from, so closeRds releases them too. */
+const regionalClients = new WeakMap<Rds, Map<string, Promise<Rds>>>()
+
+/** The client for `region`: this one when it is already there. */
+export async function rdsInRegion(rds: Rds, region: string): Promise<Rds> {
+  if (region === rds.region) return rds
+  if (!rds.inRegion) throw new ClientSideFault('InvalidParameterCombination', `This client cannot reach Region ${region}.`)
+  return rds.inRegion(region)
+}
+
+/** Releases a client and every client opened from it for another Region. */
+export async function closeRds(rds: Rds): Promise<void> {
+  rds.client.destroy()
+  for (const other of regionalClients.get(rds)?.values() ?? []) (await other.catch(() => undefined))?.client.destroy()
 }
 
 /**
@@ -75,6 +96,18 @@ export interface OpenOptions {
 
 /** One RDS client path for both backends: the same SDK requests go to AWS or to the local emulator. */
 export async function openRds(target: Target, options: OpenOptions = {}): Promise<Rds> {
+  const rds = await openOne(target, options)
+  const others = new Map<string, Promise<Rds>>()
+  regionalClients.set(rds, others)
+  rds.inRegion = (region) => {
+    if (region === rds.region) return Promise.resolve(rds)
+    if (!others.has(region)) others.set(region, openOne({...target, region}, options))
+    return others.get(region)!
+  }
+  return rds
+}
+
+async function openOne(target: Target, options: OpenOptions): Promise<Rds> {
   if (target.backend === 'local') {
     const region = target.region || LOCAL_DEFAULT_REGION
     let endpoint = target.endpointUrl

@@ -18,7 +18,7 @@ import type {Rds} from './client.js'
 import {ClientSideFault} from '../fault.js'
 import {placeInstances, nextInstanceIds, readersToRemove} from './placement.js'
 import {clusterInstances, describeCluster, topology, writerId} from './read.js'
-import {waitUntilClusterGone, waitUntilInstancesGone, waitUntilStopped, waitUntilUsable, type WaitSettings} from './wait.js'
+import {type UsableCondition, waitUntilClusterGone, waitUntilInstancesGone, waitUntilStopped, waitUntilUsable, type WaitSettings} from './wait.js'
 
 /** `wait` undefined means return as soon as the requests are accepted (--no-wait). */
 export type MaybeWait = WaitSettings | undefined
@@ -73,7 +73,7 @@ export interface NewInstances {
  * instance is refused, the instances and the cluster are deleted again so nothing is left
  * half-built.
  */
-export async function populateNewCluster(rds: Rds, created: DBCluster, instances: NewInstances, wait: MaybeWait): Promise<DBCluster> {
+export async function populateNewCluster(rds: Rds, created: DBCluster, instances: NewInstances, wait: MaybeWait, usable: UsableCondition = {}): Promise<DBCluster> {
   const clusterId = created.DBClusterIdentifier!
   const ids = nextInstanceIds(clusterId, [], instances.count)
   const zones = placeInstances(created.AvailabilityZones ?? [], [], instances.count)
@@ -93,7 +93,7 @@ export async function populateNewCluster(rds: Rds, created: DBCluster, instances
     await rollBackCreate(rds, clusterId, ids)
     throw error
   }
-  return wait ? waitUntilUsable(rds, clusterId, wait) : describeCluster(rds, clusterId)
+  return wait ? waitUntilUsable(rds, clusterId, wait, usable) : describeCluster(rds, clusterId)
 }
 
 async function rollBackCreate(rds: Rds, clusterId: string, instanceIds: string[]): Promise<void> {

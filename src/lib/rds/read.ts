@@ -7,6 +7,8 @@ import {
   DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
+  DescribeGlobalClustersCommand,
+  type GlobalCluster,
 } from '@aws-sdk/client-rds'
 
 import {ClientSideFault} from '../fault.js'
@@ -65,6 +67,26 @@ export async function describeBacktrack(rds: Rds, clusterId: string, backtrackId
   const backtrack = out.DBClusterBacktracks?.[0]
   if (!backtrack) throw new ClientSideFault('DBClusterBacktrackNotFoundFault', `Backtrack ${backtrackId} of DBCluster ${clusterId} not found.`)
   return backtrack
+}
+
+export async function describeGlobalCluster(rds: Rds, id: string): Promise<GlobalCluster> {
+  const out = await rds.client.send(new DescribeGlobalClustersCommand({GlobalClusterIdentifier: id}))
+  // Some endpoints (moto) answer every global cluster whatever the identifier asked for.
+  const global = out.GlobalClusters?.find((g) => g.GlobalClusterIdentifier?.toLowerCase() === id.toLowerCase())
+  if (!global) throw new ClientSideFault('GlobalClusterNotFoundFault', `GlobalCluster ${id} not found.`)
+  return global
+}
+
+/** Every global cluster the account has, following `Marker` pages. */
+export async function listGlobalClusters(rds: Rds): Promise<GlobalCluster[]> {
+  const globals: GlobalCluster[] = []
+  let marker: string | undefined
+  do {
+    const out = await rds.client.send(new DescribeGlobalClustersCommand({Marker: marker, MaxRecords: 100}))
+    globals.push(...(out.GlobalClusters ?? []))
+    marker = out.Marker
+  } while (marker)
+  return globals
 }
 
 export async function topology(rds: Rds, clusterId: string): Promise<Topology> {

@@ -54,12 +54,13 @@ export async function restoreToPointInTime(rds: Rds, spec: PointInTimeSpec, wait
   return populateNewCluster(rds, created, {count: spec.instances, instanceClass}, wait)
 }
 
-async function writerClass(rds: Rds, cluster: DBCluster): Promise<string | undefined> {
+/** The class of a cluster's writer, which new instances like it take. */
+export async function writerClass(rds: Rds, cluster: DBCluster): Promise<string | undefined> {
   const writer = writerId(cluster)
   return writer ? (await describeInstance(rds, writer)).DBInstanceClass : undefined
 }
 
-function copyScaling(s: ServerlessV2ScalingConfiguration): ServerlessV2ScalingConfiguration {
+export function copyScaling(s: ServerlessV2ScalingConfiguration): ServerlessV2ScalingConfiguration {
   return {MinCapacity: s.MinCapacity, MaxCapacity: s.MaxCapacity, SecondsUntilAutoPause: s.SecondsUntilAutoPause}
 }
 

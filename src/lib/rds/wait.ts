@@ -1,7 +1,19 @@
-import type {DBCluster, DBClusterBacktrack, DBClusterSnapshot} from '@aws-sdk/client-rds'
+import type {DBCluster, DBClusterBacktrack, DBClusterSnapshot, GlobalCluster} from '@aws-sdk/client-rds'
 
+import {parseClusterArn} from './arn.js'
 import type {Rds} from './client.js'
-import {clusterInstances, describeBacktrack, describeCluster, describeInstance, describeSnapshot, isNotFound, type Topology, topology, writerId} from './read.js'
+import {
+  clusterInstances,
+  describeBacktrack,
+  describeCluster,
+  describeGlobalCluster,
+  describeInstance,
+  describeSnapshot,
+  isNotFound,
+  type Topology,
+  topology,
+  writerId,
+} from './read.js'
 
 export interface WaitSettings {
   timeoutMs: number
@@ -45,6 +57,8 @@ export interface UsableCondition {
   writerNot?: string
   /** Failover to a target: usable only once this instance is the writer. */
   writerIs?: string
+  /** A global cluster's secondary has no writer: every instance is a reader. */
+  secondary?: boolean
 }
 
 /**
@@ -59,7 +73,7 @@ export async function waitUntilUsable(rds: Rds, clusterId: string, settings: Wai
     const done =
       t.cluster.Status === 'available' &&
       t.instances.every((i) => i.DBInstanceStatus === 'available' && members.has(i.DBInstanceIdentifier)) &&
-      (t.instances.length === 0 || writer !== undefined) &&
+      (t.instances.length === 0 || writer !== undefined || condition.secondary === true) &&
       (condition.writerNot === undefined || (writer !== undefined && writer !== condition.writerNot)) &&
       (condition.writerIs === undefined || writer === condition.writerIs)
     let state = describeState(t)
@@ -124,5 +138,54 @@ export async function waitUntilBacktracked(rds: Rds, clusterId: string, backtrac
     const cluster = backtrack.Status === 'completed' ? await describeCluster(rds, clusterId) : undefined
     const state = `backtrack ${backtrack.Status}${cluster ? `; cluster ${cluster.Status}` : ''}`
     return {done: cluster?.Status === 'available', state, value: backtrack}
+  })
+}
+
+export interface GlobalCondition {
+  /** After a switchover or failover: this member (by ARN) must be the writer. */
+  writerArn?: string
+  /** After a detach: this member (by ARN) must have left. */
+  withoutArn?: string
+  /** After adding a Region: this cluster (by ARN) must be a member. */
+  memberArn?: string
+}
+
+function describeGlobalState(global: GlobalCluster): string {
+  const parts = [`global ${global.Status}`]
+  if (global.FailoverState?.Status) parts.push(`failover ${global.FailoverState.Status}`)
+  const writer = global.GlobalClusterMembers?.find((m) => m.IsWriter)?.DBClusterArn
+  if (writer) {
+    const {region, cluster} = parseClusterArn(writer)
+    parts.push(`primary ${cluster} (${region})`)
+  }
+  return parts.join('; ')
+}
+
+/**
+ * A global cluster is settled when it is available, no failover or switchover is under way
+ * (FailoverState has cleared) and its membership is as the operation left it.
+ */
+export async function waitUntilGlobalSettled(rds: Rds, id: string, settings: WaitSettings, condition: GlobalCondition = {}): Promise<GlobalCluster> {
+  return poll(rds, `global cluster ${id} to settle`, settings, async () => {
+    const global = await describeGlobalCluster(rds, id)
+    const members = global.GlobalClusterMembers ?? []
+    const done =
+      global.Status === 'available' &&
+      !global.FailoverState?.Status &&
+      (condition.writerArn === undefined || members.some((m) => m.DBClusterArn === condition.writerArn && m.IsWriter)) &&
+      (condition.withoutArn === undefined || !members.some((m) => m.DBClusterArn === condition.withoutArn)) &&
+      (condition.memberArn === undefined || members.some((m) => m.DBClusterArn === condition.memberArn))
+    return {done, state: describeGlobalState(global), value: global}
+  })
+}
+
+export async function waitUntilGlobalGone(rds: Rds, id: string, settings: WaitSettings): Promise<void> {
+  await poll(rds, `global cluster ${id} to be deleted`, settings, async () => {
+    try {
+      return {done: false, state: describeGlobalState(await describeGlobalCluster(rds, id))}
+    } catch (error) {
+      if (isNotFound(error)) return {done: true, state: 'deleted'}
+      throw error
+    }
   })
 }
