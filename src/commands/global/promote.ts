@@ -50,7 +50,7 @@ export default class GlobalPromote extends BaseCommand<typeof GlobalPromote> {
     const local = this.onLocalEmulator
     if (flags.mode === 'failover') {
       const lag = local ? (await globalReplication(args.global, this.daemonStarted))?.secondaries.find((s) => s.region === targetRegion) : undefined
-      const loss = lag ? `currently ${lag.lagMs} ms (${lag.lagLsn} LSN) behind${lag.linkUp ? '' : ', link down'}` : local ? 'lag unknown' : 'lag unknown on AWS'
+      const loss = lag?.lagMs !== undefined ? `currently ${lag.lagMs} ms (${lag.lagLsn} LSN) behind${lag.linkUp ? '' : ', link down'}` : local ? 'lag unknown' : 'lag unknown on AWS'
       await confirmDestructive(`fail over global cluster ${args.global} to ${targetRegion}, losing the writes not yet replicated there (${loss})`, args.global, flags.yes)
     }
     const wait = this.waitSettings(`Promoting ${targetRegion} in ${args.global} (${flags.mode})`, `auroractl global describe ${args.global}`)

@@ -279,7 +279,10 @@ export function renderGlobal(g: GlobalCluster, members: GlobalMember[], c: Chalk
     ['Deletion protection', onOff(g.DeletionProtection)],
   ]
   const last = replication?.lastFailover
-  if (last) facts.push(['Last failover', `${last.lostCommits === 0 ? 'no commits lost' : c.red(`${last.lostCommits} commits lost`)} (LSN ${last.fromLsn} → ${last.toLsn}) at ${last.at}`])
+  if (last) {
+    const lost = last.lostCommits === 0 ? 'no commits lost' : c.red(`${last.lostCommits} commits lost (LSN ${last.fromLsn} → ${last.toLsn})`)
+    facts.push(['Last failover', `${lost} at ${last.at}`])
+  }
   const width = Math.max(...facts.map(([k]) => k.length))
   for (const [k, v] of facts) lines.push(`${c.dim(k.padEnd(width))}  ${v}`)
   lines.push('')
@@ -292,7 +295,9 @@ export function renderGlobal(g: GlobalCluster, members: GlobalMember[], c: Chalk
     const row = [m.role === 'writer' ? c.cyan('writer') : 'reader', m.region, m.cluster, statusColour(c, m.status), m.synchronization ?? '-']
     if (!replication) return row
     const s = replication.secondaries.find((x) => x.region === m.region && x.cluster === m.cluster)
-    return [...row, s ? `${s.lagMs} ms (${s.lagLsn} LSN)` : '-', s ? (s.linkUp ? 'up' : c.red('down')) : '-']
+    if (s?.lagMs === undefined) return [...row, '-', '-']
+    const p99 = s.replicationLag?.p99Ms === undefined ? '' : `; p99 ${s.replicationLag.p99Ms} ms`
+    return [...row, `${s.lagMs} ms (${s.lagLsn} LSN)${p99}`, s.linkUp ? 'up' : c.red('down')]
   })
   const extra = replication ? ['LAG', 'LINK'] : []
   lines.push(renderTable(['ROLE', 'REGION', 'CLUSTER', 'STATUS', 'SYNC', ...extra], rows, c.bold))

@@ -7,19 +7,27 @@ type Started = (endpoint: string, pid: number) => void
 export interface SecondaryReplication {
   region: string
   cluster: string
-  lagMs: number
+  role: string
+  /** The replication figures are absent while a member has no stream (waiting for a resync). */
+  lagMs?: number
   /** How many LSNs the secondary is behind the primary's durable point. */
-  lagLsn: number
-  linkUp: boolean
-  bytesShipped: number
+  lagLsn?: number
+  linkUp?: boolean
+  bytesShipped?: number
+  commitsShipped?: number
+  /** Commit on the primary → applied on the secondary, over the recent commits. */
+  replicationLag?: {samples: number; p50Ms?: number; p99Ms?: number; maxMs?: number}
 }
 
 /** What the last unplanned failover dropped: commits acknowledged on the old primary past the new one's point. */
 export interface LostCommitReport {
   lostCommits: number
-  fromLsn: number
-  toLsn: number
+  /** The primary's LSNs of the lost commits (none when nothing was lost). */
+  fromLsn?: number
+  toLsn?: number
   at: string
+  fromDbClusterArn: string
+  toDbClusterArn: string
 }
 
 export interface GlobalReplicationReport {

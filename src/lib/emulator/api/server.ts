@@ -1,6 +1,7 @@
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {missingParameter, RdsFault} from '../control/faults.js'
+import type {DataLossReport} from '../control/model.js'
 import type {ControlPlane} from '../control/plane.js'
 import {DEFAULT_REGION, isRegionName} from '../control/regions.js'
 import type {Prng} from '../prng.js'
@@ -39,6 +40,14 @@ export interface ServerOptions {
   compute?: ComputeAdmin
   /** Cross-Region replication behind `/_auroractl/link`, `/links` and `/global`. */
   replication?: GlobalReplication
+}
+
+/** The last failover with data loss, as `auroractl` reads it (AWS has no field for it). */
+function lossReport(loss: DataLossReport | undefined) {
+  return loss && {
+    lostCommits: loss.commits, fromLsn: loss.fromLsn, toLsn: loss.toLsn, at: new Date(loss.at).toISOString(),
+    fromDbClusterArn: loss.fromDbClusterArn, toDbClusterArn: loss.toDbClusterArn,
+  }
 }
 
 const CREDENTIAL_REGION = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/rds\/aws4_request/
@@ -225,7 +234,7 @@ export function createRdsServer(options: ServerOptions): http.Server {
             }),
           }
         }),
-        lastFailover: plane.globalClusterDataLoss(global.id),
+        lastFailover: lossReport(plane.globalClusterDataLoss(global.id)),
       })
       return true
     }
