@@ -369,13 +369,13 @@ async function benchFailover(db) {
     lagLsnBeforeFailover: pending.lagLsn,
     reportedLoss: loss,
     acknowledgedMissingOnNewPrimary: missing.length,
-    lossMatches: loss?.commits === missing.length,
+    lossMatches: loss?.lostCommits === missing.length,
     requestToPromotedMs: round(promotedMs),
     requestToFirstAckMs: round(firstAckMs),
     linkUpToSettledMs: round(resyncedMs),
     oldPrimaryFollowsNewOne: oldPrimary.has(-300000) && acked.every((id) => !oldPrimary.has(id)),
   }
-  log(`failover with data loss: ${acked.length} acknowledged while the link was down; reported lost ${loss?.commits}, missing ${missing.length}; first write on the new primary after ${out.requestToFirstAckMs} ms`)
+  log(`failover with data loss: ${acked.length} acknowledged while the link was down; reported lost ${loss?.lostCommits}, missing ${missing.length}; first write on the new primary after ${out.requestToFirstAckMs} ms`)
   return out
 }
 
@@ -420,7 +420,7 @@ if (result.switchover) {
 }
 if (result.failoverWithDataLoss) {
   const f = result.failoverWithDataLoss
-  targets['failover with data loss: reported loss = acknowledged writes missing'] = {met: f.lossMatches, reported: f.reportedLoss?.commits, missing: f.acknowledgedMissingOnNewPrimary}
+  targets['failover with data loss: reported loss = acknowledged writes missing'] = {met: f.lossMatches, reported: f.reportedLoss?.lostCommits, missing: f.acknowledgedMissingOnNewPrimary}
 }
 
 report(

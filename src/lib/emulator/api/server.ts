@@ -219,7 +219,8 @@ export function createRdsServer(options: ServerOptions): http.Server {
       const global = plane.describeGlobalClusters({GlobalClusterIdentifier: id}).items[0].global
       const streams = replication.report()
       const members = plane.clusterRefs().filter((r) => r.globalClusterId === global.id)
-      const primary = members.find((r) => r.globalRole === 'primary')
+      // During a switchover the old primary is `demoting` until the roles swap: it is still the one being replicated from.
+      const primary = members.find((r) => r.globalRole === 'primary') ?? members.find((r) => r.globalRole === 'demoting')
       sendJson(res, 200, {
         globalCluster: global.id,
         primary: primary && {region: primary.region, cluster: primary.id},
