@@ -36,6 +36,10 @@ class FakeReplication implements ReplicationService {
     this.calls.push(`detach ${secondary.region}`)
   }
 
+  sever(secondary: RegionalVolume): void {
+    this.calls.push(`sever ${secondary.region}`)
+  }
+
   status(secondary: RegionalVolume): ReplicationStatus {
     const lag = this.lagLsn.get(secondary.region) ?? 0
     return {lagLsn: lag, lagMs: lag > 0 ? 800 : 0, linkUp: !this.linksDown.has(secondary.region)}
@@ -273,7 +277,7 @@ describe('failover with data loss', () => {
     const reply = plane.failoverGlobalCluster(P, {GlobalClusterIdentifier: 'g1', TargetDbClusterIdentifier: clusterArn(S, 'sec'), AllowDataLoss: true})
     // The instant profile completes the failover inside the request.
     expect(reply.global.status).toBe('available')
-    expect(rep.calls).toEqual(['detach eu-west-1', 'attach eu-west-1→us-east-1 copy'])
+    expect(rep.calls).toEqual(['sever eu-west-1', 'detach eu-west-1', 'attach eu-west-1→us-east-1 copy'])
     expect(ref(plane, S, 'sec')).toMatchObject({globalRole: 'primary', acceptsWrites: true})
     expect(ref(plane, P, 'pri')).toMatchObject({globalRole: 'secondary', acceptsWrites: false})
     expect(plane.globalClusterDataLoss('g1')).toEqual({

@@ -160,7 +160,11 @@ describe('global database on real rows', () => {
     await admin('link', {a: EAST, b: WEST, up: false})
     for (const id of [5001, 5002, 5003]) await query(from.region, from.cluster, 'cluster', 'INSERT INTO g VALUES ($1)', [id])
     await rds(EAST).send(new FailoverGlobalClusterCommand({GlobalClusterIdentifier: 'gdb', TargetDbClusterIdentifier: arn(to.region, to.cluster), AllowDataLoss: true}))
-    await waitFor(async () => (await report()).primary?.cluster === to.cluster, 60_000, 'the promotion')
+    // Promoted at once; the loss is final when the failover completes (the old primary fenced by then).
+    await waitFor(async () => {
+      const g = (await rds(EAST).send(new DescribeGlobalClustersCommand({GlobalClusterIdentifier: 'gdb'}))).GlobalClusters![0]
+      return g.FailoverState === undefined && (await report()).primary?.cluster === to.cluster
+    }, 60_000, 'the failover to complete')
     const loss = (await report()).lastFailover!
     expect(loss.lostCommits).toBe(3)
     expect(loss.toLsn! - loss.fromLsn!).toBeGreaterThan(0)

@@ -67,6 +67,8 @@ interface Stream {
   appliedLsn: number
   /** The secondary still has to be made a copy of the primary (done once the primary holds data). */
   needsCopy: boolean
+  /** Promoted away: nothing more is applied, the primary's commits are only counted. */
+  severed: boolean
   bytesShipped: number
   commitsShipped: number
   /** Commit on the primary → applied on the secondary, per commit (the most recent ones). */
@@ -126,7 +128,7 @@ export class GlobalReplication implements ReplicationService {
     this.detach(secondary)
     const source = this.volume(primary)
     const stream: Stream = {
-      primary, secondary, queue: [], appliedLsn: source.vdl, needsCopy: options.copy, bytesShipped: 0, commitsShipped: 0,
+      primary, secondary, queue: [], appliedLsn: source.vdl, needsCopy: options.copy, severed: false, bytesShipped: 0, commitsShipped: 0,
       lagSamples: [], stop: () => undefined,
     }
     const off = source.onCommit((records) => {
@@ -145,6 +147,11 @@ export class GlobalReplication implements ReplicationService {
     if (!stream) return
     stream.stop()
     this.streams.delete(key(secondary))
+  }
+
+  sever(secondary: RegionalVolume): void {
+    const stream = this.streams.get(key(secondary))
+    if (stream) stream.severed = true
   }
 
   status(secondary: RegionalVolume): ReplicationStatus {
@@ -182,7 +189,7 @@ export class GlobalReplication implements ReplicationService {
   pump(): void {
     const now = this.clock.now()
     for (const s of this.streams.values()) {
-      if (!this.links.get(s.primary.region, s.secondary.region).up) continue
+      if (s.severed || !this.links.get(s.primary.region, s.secondary.region).up) continue
       if (s.needsCopy) this.initialise(s)
       if (s.needsCopy) continue
       const target = this.volume(s.secondary)
@@ -233,7 +240,7 @@ export class GlobalReplication implements ReplicationService {
     this.timer = undefined
     let next = Number.POSITIVE_INFINITY
     for (const s of this.streams.values()) {
-      if (!this.links.get(s.primary.region, s.secondary.region).up) continue
+      if (s.severed || !this.links.get(s.primary.region, s.secondary.region).up) continue
       if (s.needsCopy) next = Math.min(next, this.clock.now() + 200)
       if (s.queue.length > 0) next = Math.min(next, s.queue[0].deliverAt)
     }

@@ -169,9 +169,12 @@ export async function writeDrill(
     }
     return client
   }
-  const setup = await connect(true)
-  await setup.query(`CREATE TABLE ${table} (id bigint PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now())`)
-  await setup.end()
+  const createTable = async () => {
+    const setup = await connect(true)
+    await setup.query(`CREATE TABLE IF NOT EXISTS ${table} (id bigint PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now())`)
+    await setup.end()
+  }
+  await createTable()
 
   const acked: number[] = []
   const ackTimes: number[] = []
@@ -212,8 +215,12 @@ export async function writeDrill(
     options.onProgress?.(`${disruption.label} after ${acked.length} acknowledged writes`)
     const next = await disruption.run()
     const completedAt = Date.now()
-    if (next) current = next
     await options.afterFailover?.()
+    if (next) {
+      current = next
+      // A failover that lost data may have lost the table itself (it was never shipped): the writes go on regardless.
+      await createTable()
+    }
     // Writes must resume, then keep going a while.
     const resumeDeadline = Date.now() + options.wait.timeoutMs
     while (!ackTimes.some((t) => t > completedAt) && Date.now() < resumeDeadline) await sleep(20)

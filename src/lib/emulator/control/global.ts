@@ -406,9 +406,9 @@ export function failoverGlobalCluster(
 
   const from = clusterArn(target.primary.region.name, target.primary.cluster.id)
   const to = clusterArn(target.region.name, target.cluster.id)
-  // What the old primary committed that the target never applied is gone from the new primary: record it.
-  global.lastDataLoss = {at: state.at, fromDbClusterArn: from, toDbClusterArn: to, ...state.replication.unreplicated(volume(target.member))}
-  state.replication.detach(volume(target.member))
+  // The target applies nothing more; what the old primary commits until it is fenced is counted as lost (complete).
+  state.replication.sever(volume(target.member))
+  global.lastDataLoss = {at: state.at, fromDbClusterArn: from, toDbClusterArn: to, commits: 0}
   moveGlobalCluster(global, 'failing-over')
   global.failoverState = {status: 'failing-over', isDataLossAllowed: true, fromDbClusterArn: from, toDbClusterArn: to}
   // Promoted at once: the old primary's Region may be unreachable, so nothing waits for it.
@@ -516,7 +516,10 @@ export function failoverComplete(state: ControlState, globalResourceId: string, 
   const global = globalByResourceId(state, globalResourceId)
   if (!global || global.status !== 'failing-over') return
   const primary = global.members.find((m) => m.isWriter) as GlobalClusterMember
-  const loss = global.lastDataLoss as DataLossReport
+  // By now the old primary is fenced: everything it acknowledged that the new primary never applied is known.
+  const loss: DataLossReport = {...(global.lastDataLoss as DataLossReport), ...state.replication.unreplicated(volume(primary))}
+  global.lastDataLoss = loss
+  state.replication.detach(volume(primary))
   emitAt(state, primary, EVENTS.globalFailoverCompleted, `\n${describeLoss(loss)}`)
   delete global.failoverState
   moveGlobalCluster(global, 'available')

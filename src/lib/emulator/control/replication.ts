@@ -39,6 +39,11 @@ export interface ReplicationService {
   attach(primary: RegionalVolume, secondary: RegionalVolume, options: {copy: boolean}): void
   /** Stops shipping to `secondary`; its volume keeps what it applied. */
   detach(secondary: RegionalVolume): void
+  /**
+   * Stops applying to `secondary` (it is being promoted) but keeps counting what its old primary commits until it is
+   * detached: `unreplicated` then covers every commit the old primary acknowledged that the new one never got.
+   */
+  sever(secondary: RegionalVolume): void
   status(secondary: RegionalVolume): ReplicationStatus
   /** What promoting `secondary` now would lose: the primary's commits it has not applied, by primary LSN. */
   unreplicated(secondary: RegionalVolume): {commits: number; fromLsn?: number; toLsn?: number}
