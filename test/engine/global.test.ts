@@ -179,6 +179,18 @@ describe('global database on real rows', () => {
     })
   })
 
+  it('keeps replicating after the daemon restarts', {timeout: 180_000}, async () => {
+    const {primary, secondaries} = await report()
+    expect((await cli(['local', 'stop'], {env: local.env})).code).toBe(0)
+    const restarted = await cli(['local', 'start'], {env: local.env})
+    expect(restarted.code, restarted.stderr).toBe(0)
+    endpoint = (JSON.parse(fs.readFileSync(path.join(local.home, 'daemon.json'), 'utf8')) as {endpoint: string}).endpoint
+    clients.clear()
+    ports.clear()
+    await eventually('the primary to take writes again', () => query(primary!.region, primary!.cluster, 'cluster', 'INSERT INTO g VALUES (6501)'))
+    await eventually('row 6501 on the secondary', async () => expect(await ids(secondaries[0].region, secondaries[0].cluster, 'reader')).toContain(6501))
+  })
+
   it('detach and promote leaves a standalone writable cluster with every replicated row', {timeout: 180_000}, async () => {
     const {primary, secondaries} = await report()
     const secondary = secondaries[0]

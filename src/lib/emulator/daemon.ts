@@ -116,6 +116,7 @@ async function main(): Promise<void> {
   const storage = new StorageAdmin(plane, registry, clock)
   storage.reconcile()
   storage.openPersisted()
+  replication.resume(plane.clusterRefs())
   const compute = new ComputeAdmin(plane, storage, clock, log)
   const version = packageVersion()
   let endpoint = ''

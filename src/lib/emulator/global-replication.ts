@@ -208,6 +208,20 @@ export class GlobalReplication implements ReplicationService {
     this.schedule()
   }
 
+  /**
+   * Restarts shipping after the daemon restarted (streams live in memory): every secondary of `members` is copied
+   * afresh from its primary, which is always consistent whatever it had applied before.
+   */
+  resume(members: readonly {region: string; resourceId: string; globalClusterId?: string; globalRole: string}[]): void {
+    for (const secondary of members) {
+      if (secondary.globalRole !== 'secondary') continue
+      const primary = members.find((m) => m.globalClusterId === secondary.globalClusterId && m.globalRole === 'primary')
+      if (!primary) continue
+      // Links start up again with the daemon (they are not persisted), so this attach cannot meet a down link.
+      this.attach({region: primary.region, volumeId: primary.resourceId}, {region: secondary.region, volumeId: secondary.resourceId}, {copy: true})
+    }
+  }
+
   report(): StreamReport[] {
     return [...this.streams.values()].map((s) => ({
       ...this.status(s.secondary), primary: s.primary, secondary: s.secondary, appliedLsn: s.appliedLsn,
