@@ -114,6 +114,28 @@ describe('global database on real rows', () => {
     expect(refused).toMatch(/secondary cluster of a global database/)
   })
 
+  it('the global writer endpoint follows the primary', {timeout: 120_000}, async () => {
+    const writer = async (sql: string) => {
+      const {writerEndpoint} = await admin<{writerEndpoint?: {port: number}}>('global?id=gdb')
+      const client = new pg.Client({host: '127.0.0.1', port: writerEndpoint!.port, user: 'admin1', password: PASSWORD, database: 'postgres', connectionTimeoutMillis: 30_000})
+      client.on('error', () => undefined)
+      await client.connect()
+      try {
+        return (await client.query(sql)).rows
+      } finally {
+        await client.end().catch(() => undefined)
+      }
+    }
+    await eventually('the global writer endpoint', () => writer('INSERT INTO g VALUES (901)'))
+    expect(await ids(EAST, 'prim', 'cluster')).toContain(901)
+    await rds(EAST).send(new SwitchoverGlobalClusterCommand({GlobalClusterIdentifier: 'gdb', TargetDbClusterIdentifier: arn(WEST, 'sec')}))
+    await settled()
+    await eventually('the global writer endpoint on the new primary', () => writer('INSERT INTO g VALUES (902)'))
+    expect(await ids(WEST, 'sec', 'cluster')).toContain(902)
+    await rds(EAST).send(new SwitchoverGlobalClusterCommand({GlobalClusterIdentifier: 'gdb', TargetDbClusterIdentifier: arn(EAST, 'prim')}))
+    await settled()
+  })
+
   it('20 switchovers under a write load lose and duplicate nothing', {timeout: 600_000}, async () => {
     let next = 1000
     const acknowledged: number[] = []
@@ -139,6 +161,8 @@ describe('global database on real rows', () => {
       await rds(EAST).send(new SwitchoverGlobalClusterCommand({GlobalClusterIdentifier: 'gdb', TargetDbClusterIdentifier: arn(target.region, target.cluster)}))
       await settled()
       expect((await report()).primary).toEqual(target)
+      // The next switchover waits until the new primary takes writes (its writer engine has opened).
+      await eventually('the new primary to take writes', () => query(target.region, target.cluster, 'cluster', 'SELECT 1'))
     }
     stop = true
     await loop

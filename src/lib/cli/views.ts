@@ -274,7 +274,7 @@ export function renderGlobal(g: GlobalCluster, members: GlobalMember[], c: Chalk
   const lines = [`${c.bold(g.GlobalClusterIdentifier ?? '')}  ${statusColour(c, g.Status)}  ${g.Engine} ${g.EngineVersion ?? ''}`.trimEnd()]
   const f = g.FailoverState
   const facts: [string, string][] = [
-    ['Writer endpoint', g.Endpoint ?? '-'],
+    ['Writer endpoint', `${g.Endpoint ?? '-'}${replication?.writerEndpoint ? c.dim(` → ${replication.writerEndpoint.host}:${replication.writerEndpoint.port}`) : ''}`],
     ['Failover', f?.Status ? `${c.yellow(f.Status)}: ${memberName(f.FromDbClusterArn, members)} → ${memberName(f.ToDbClusterArn, members)}${f.IsDataLossAllowed ? ' (data loss allowed)' : ''}` : 'none'],
     ['Deletion protection', onOff(g.DeletionProtection)],
   ]

@@ -106,8 +106,17 @@ function percentile(sorted: number[], p: number): number {
  * the volume's recovery and opens the new writer at VDL; sessions on the old one are dropped.
  * Engines start lazily, on a cluster's first session, so idle clusters cost only their sockets.
  */
+/** A global database's writer endpoint: it follows the primary cluster, wherever it is. */
+interface GlobalEndpoint {
+  server: PostgresWireServer
+  port: number
+  /** The primary sessions were opened on; a new one drops them. */
+  primaryKey?: string
+}
+
 export class ComputeAdmin {
   private readonly clusters = new Map<string, ClusterCompute>()
+  private readonly globals = new Map<string, GlobalEndpoint>()
   /** Per Region: the initialised database every new cluster volume branches from. */
   private readonly templates = new Map<string, Promise<Volume>>()
   private closing = false
@@ -144,6 +153,68 @@ export class ComputeAdmin {
         void this.stopCluster(c)
       }
     }
+    this.reconcileGlobals()
+  }
+
+  /** The primary of a global database: the member that takes writes (none during a switchover). */
+  private globalPrimary(globalId: string): ClusterCompute | undefined {
+    for (const c of this.clusters.values()) {
+      if (c.topology.globalClusterId === globalId && c.topology.globalRole === 'primary' && c.topology.acceptsWrites) return c
+    }
+    return undefined
+  }
+
+  private reconcileGlobals(): void {
+    const ids = new Set([...this.clusters.values()].flatMap((c) => (c.topology.globalClusterId ? [c.topology.globalClusterId] : [])))
+    for (const [id, g] of this.globals) {
+      if (ids.has(id)) continue
+      this.globals.delete(id)
+      void g.server.close()
+    }
+    for (const id of ids) {
+      let g = this.globals.get(id)
+      if (!g) g = this.openGlobalEndpoint(id)
+      const primary = this.globalPrimary(id)
+      const key = primary && `${primary.topology.region}/${primary.topology.resourceId}`
+      // Sessions stay on the primary they were opened on: a promotion elsewhere drops them, as a DNS flip would.
+      if (g.primaryKey !== undefined && key !== g.primaryKey) g.server.dropConnections()
+      if (key !== undefined) g.primaryKey = key
+    }
+  }
+
+  private openGlobalEndpoint(id: string): GlobalEndpoint {
+    const server = new PostgresWireServer({
+      port: 0,
+      readOnly: false,
+      databases: ['postgres', ...new Set([...this.clusters.values()].flatMap((c) => (c.topology.globalClusterId === id && c.topology.databaseName ? [c.topology.databaseName] : [])))],
+      passwordFor: (user) => {
+        const t = this.globalPrimary(id)?.topology
+        return t && user === t.masterUsername ? t.masterUserPassword : undefined
+      },
+      database: () => {
+        const primary = this.globalPrimary(id)
+        if (!primary) return Promise.reject(notAccepting(`global database ${id} has no primary taking writes at the moment (a switchover or failover is under way)`))
+        return this.writerDatabase(primary)
+      },
+    })
+    const endpoint: GlobalEndpoint = {server, port: 0}
+    this.globals.set(id, endpoint)
+    server.listen().then(
+      (port) => {
+        endpoint.port = port
+      },
+      (error: unknown) => {
+        if (this.globals.get(id) === endpoint) this.globals.delete(id)
+        this.log(`cannot listen for the writer endpoint of global database ${id}: ${(error as Error).message}`)
+      },
+    )
+    return endpoint
+  }
+
+  /** Where a global database's writer endpoint listens (127.0.0.1), once it does. */
+  globalWriterEndpoint(globalId: string): {host: '127.0.0.1'; port: number} | undefined {
+    const g = this.globals.get(globalId)
+    return g && g.port > 0 ? {host: '127.0.0.1', port: g.port} : undefined
   }
 
   private volume(c: ClusterCompute): Volume {
@@ -518,6 +589,8 @@ export class ComputeAdmin {
   reset(): void {
     for (const c of this.clusters.values()) void this.stopCluster(c)
     this.clusters.clear()
+    for (const g of this.globals.values()) void g.server.close()
+    this.globals.clear()
     this.templates.clear()
   }
 
@@ -526,5 +599,7 @@ export class ComputeAdmin {
     this.closing = true
     await Promise.all([...this.clusters.values()].map((c) => this.stopCluster(c)))
     this.clusters.clear()
+    await Promise.all([...this.globals.values()].map((g) => g.server.close()))
+    this.globals.clear()
   }
 }

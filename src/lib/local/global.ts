@@ -31,6 +31,8 @@ export interface LostCommitReport {
 }
 
 export interface GlobalReplicationReport {
+  /** The global writer endpoint on this machine: it follows the primary. */
+  writerEndpoint?: {host: string; port: number}
   secondaries: SecondaryReplication[]
   lastFailover?: LostCommitReport
 }

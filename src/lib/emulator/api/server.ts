@@ -224,6 +224,7 @@ export function createRdsServer(options: ServerOptions): http.Server {
       sendJson(res, 200, {
         globalCluster: global.id,
         primary: primary && {region: primary.region, cluster: primary.id},
+        writerEndpoint: compute?.globalWriterEndpoint(global.id),
         secondaries: members.filter((r) => r !== primary).map((r) => {
           const stream = streams.find((x) => x.secondary.region === r.region && x.secondary.volumeId === r.resourceId)
           return {
