@@ -62,7 +62,7 @@ async function open(buffer: SharedArrayBuffer): Promise<void> {
   try {
     db = await PGlite.create({fs})
   } catch (error) {
-    port.postMessage({failed: (error as Error).message} satisfies EngineReply)
+    port.postMessage({failed: describeFailure(error)} satisfies EngineReply)
     return
   }
   port.on('message', (call: EngineCall) => {
@@ -111,3 +111,10 @@ function merge(a: Commit, b: Commit): Commit {
 }
 
 port.once('message', (message: {open: SharedArrayBuffer}) => void open(message.open))
+
+/** PGlite can fail with an empty message (a WebAssembly trap, an Emscripten exit): say at least what it was. */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return `PostgreSQL failed to open: ${String(error) || typeof error}`
+  const first = error.stack?.split('\n').find((line) => line.includes(' at ')) ?? ''
+  return error.message || `${error.name} ${first.trim()}`.trim()
+}
