@@ -338,7 +338,7 @@ export class ComputeAdmin {
     return choice === undefined ? this.writerDatabase(c) : this.replicaDatabase(c, choice)
   }
 
-  private async writerDatabase(c: ClusterCompute): Promise<SqlSession> {
+  private async writerDatabase(c: ClusterCompute, retried = false): Promise<SqlSession> {
     const t = c.topology
     const writer = t.members.find((m) => m.isWriter && SERVING.has(m.status))
     if (!t.acceptsWrites) throw notAccepting(`the database system is read-only: cluster ${t.id} is a secondary cluster of a global database`)
@@ -371,12 +371,15 @@ export class ComputeAdmin {
       c.writer = {instance: writer.id, engine}
       engine.ready.catch((error: unknown) => {
         this.log(`writer ${writer.id} of ${t.id} failed to open: ${(error as Error).message}`)
+        void engine.close({crash: true})
         if (c.writer?.engine === engine) c.writer = undefined
       })
     }
     try {
       return await c.writer.engine.ready
     } catch (error) {
+      // PGlite now and then fails to open an image it opens the next time (seen after a daemon restart): try once more.
+      if (!retried) return this.writerDatabase(c, true)
       throw notAccepting(`the database system failed to start: ${(error as Error).message}`)
     }
   }

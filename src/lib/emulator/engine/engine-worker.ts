@@ -114,7 +114,16 @@ port.once('message', (message: {open: SharedArrayBuffer}) => void open(message.o
 
 /** PGlite can fail with an empty message (a WebAssembly trap, an Emscripten exit): say at least what it was. */
 function describeFailure(error: unknown): string {
-  if (!(error instanceof Error)) return `PostgreSQL failed to open: ${String(error) || typeof error}`
+  if (!(error instanceof Error)) {
+    let detail: string
+    try {
+      detail = JSON.stringify(error) ?? String(error)
+    } catch {
+      detail = String(error)
+    }
+    const kind = (error as {constructor?: {name?: string}} | null)?.constructor?.name ?? typeof error
+    return `PostgreSQL failed to open: ${kind} ${detail}`
+  }
   const first = error.stack?.split('\n').find((line) => line.includes(' at ')) ?? ''
   return error.message || `${error.name} ${first.trim()}`.trim()
 }
