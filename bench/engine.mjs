@@ -26,7 +26,7 @@ import {performance} from 'node:perf_hooks'
 import {pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
 
-import {BIN, ROOT, machine, median, percentile, rdsClient, report, round, runOk, sleep, startLocal, withCleanup} from './lib.mjs'
+import {BIN, ROOT, machine, median, percentile, rdsClient, report, round, runOk, sleep, startLocal, withCleanup, writeLoop} from './lib.mjs'
 
 const {values: opts} = parseArgs({
   options: {
@@ -309,32 +309,10 @@ async function benchFailover(local, onCleanup) {
   const rds = await rdsClient(local.endpoint)
   onCleanup(() => rds.destroy())
 
-  // The write loop: a fresh id per attempt, so an attempt of unknown outcome never collides.
-  const acks = [] // {id, at}
-  const errors = [] // {at, message}
-  let nextId = 1
-  let running = true
-  let client
-  const loop = (async () => {
-    while (running) {
-      try {
-        client ??= await connect(cluster, {connectionTimeoutMillis: 2000, query_timeout: 5000})
-        const id = nextId++
-        await client.query('INSERT INTO fo (id) VALUES ($1)', [id])
-        acks.push({id, at: now()})
-      } catch (error) {
-        errors.push({at: now(), message: error.message})
-        const dead = client
-        client = undefined
-        dead?.end().catch(() => undefined)
-        await sleep(5)
-      }
-    }
-  })()
-  onCleanup(async () => {
-    running = false
-    await loop
-    await client?.end().catch(() => undefined)
+  const {acks, errors, stop} = writeLoop({
+    open: async () => ({client: await connect(cluster, {connectionTimeoutMillis: 2000, query_timeout: 5000})}),
+    table: 'fo',
+    onCleanup,
   })
 
   const writerOf = async () => (await compute(local, 'fo1')).instances.find((i) => i.role === 'writer')?.id
@@ -388,9 +366,7 @@ async function benchFailover(local, onCleanup) {
     runs.push(r)
     log(`failover ${run}/${FAILOVERS}: ${r.from} → ${r.to}; unavailable ${r.unavailableMs} ms, request → new writer ack ${r.requestToNewWriterAckMs} ms, → available ${r.requestToAvailableMs} ms, ${r.errors} errors (${r.firstError})`)
   }
-  running = false
-  await loop
-  await client?.end().catch(() => undefined)
+  await stop()
 
   // Every acknowledged id must be there, read through the (current) writer.
   const check = await connect(cluster)

@@ -29,7 +29,7 @@ import pg from 'pg'
 import {performance} from 'node:perf_hooks'
 import {parseArgs} from 'node:util'
 
-import {BIN, machine, median, percentile, rdsClient, report, round, runOk, sleep, startLocal, waitFor, withCleanup} from './lib.mjs'
+import {BIN, machine, median, percentile, rdsClient, report, round, runOk, sleep, startLocal, waitFor, withCleanup, writeLoop} from './lib.mjs'
 
 const {values: opts} = parseArgs({
   options: {
@@ -226,36 +226,13 @@ async function benchLag(local, onCleanup, linkMs) {
 async function benchSwitchover(local, onCleanup) {
   const db = await globalDatabase(local, onCleanup)
   const rdsEast = await db.rds(EAST)
-  const acks = [] // {id, at, cluster}
-  const errors = [] // {at, message}
-  let nextId = 1
-  let running = true
-  let client
-  let target
-  const loop = (async () => {
-    while (running) {
-      try {
-        if (!client) {
-          const {primary} = await db.global()
-          target = primary.cluster
-          client = await connect(await db.port(primary.region, primary.cluster, 'cluster'), {connectionTimeoutMillis: 2000, query_timeout: 5000})
-        }
-        const id = nextId++
-        await client.query('INSERT INTO g (id) VALUES ($1)', [id])
-        acks.push({id, at: now(), cluster: target})
-      } catch (error) {
-        errors.push({at: now(), message: error.message})
-        const dead = client
-        client = undefined
-        dead?.end().catch(() => undefined)
-        await sleep(5)
-      }
-    }
-  })()
-  onCleanup(async () => {
-    running = false
-    await loop
-    await client?.end().catch(() => undefined)
+  const {acks, errors, stop} = writeLoop({
+    open: async () => {
+      const {primary} = await db.global()
+      return {client: await connect(await db.port(primary.region, primary.cluster, 'cluster'), {connectionTimeoutMillis: 2000, query_timeout: 5000}), target: primary.cluster}
+    },
+    table: 'g',
+    onCleanup,
   })
 
   const runs = []
@@ -270,12 +247,12 @@ async function benchSwitchover(local, onCleanup) {
     await rdsEast.send(new SwitchoverGlobalClusterCommand({GlobalClusterIdentifier: GLOBAL, TargetDbClusterIdentifier: arn(to.region, to.cluster)}))
     const requestMs = now() - requested
     let firstNew
-    await waitFor(() => (firstNew = acks.find((a) => a.at > requested && a.cluster === to.cluster)) !== undefined, 60_000, `run ${run}: a write acknowledged by ${to.cluster}`)
+    await waitFor(() => (firstNew = acks.find((a) => a.at > requested && a.target === to.cluster)) !== undefined, 60_000, `run ${run}: a write acknowledged by ${to.cluster}`)
     await db.settled()
     const settledMs = now() - requested
     const {primary: after} = await db.global()
     if (after.cluster !== to.cluster) throw new Error(`run ${run}: primary is ${after.cluster} after switching over to ${to.cluster}`)
-    const lastOld = acks.findLast((a) => a.at < firstNew.at && a.cluster === primary.cluster)
+    const lastOld = acks.findLast((a) => a.at < firstNew.at && a.target === primary.cluster)
     const r = {
       run,
       from: `${primary.region}/${primary.cluster}`,
@@ -292,10 +269,7 @@ async function benchSwitchover(local, onCleanup) {
     runs.push(r)
     log(`switchover ${run}/${SWITCHOVERS}: ${r.from} → ${r.to}; request → new primary ack ${r.requestToNewPrimaryAckMs} ms, unavailable ${r.unavailableMs} ms, settled ${r.requestToSettledMs} ms, ${r.errors} errors (${r.firstError})`)
   }
-  running = false
-  await loop
-  await client?.end().catch(() => undefined)
-  client = undefined
+  await stop()
 
   const {primary} = await db.global()
   const present = new Set(await ids(db, primary.region, primary.cluster, 'cluster'))

@@ -214,6 +214,44 @@ export function report(result, check) {
   if (check && missed.length) process.exitCode = 1
 }
 
+/**
+ * The write loop of the failover benchmarks: one INSERT at a time into `table`, a fresh id per attempt (so an
+ * attempt of unknown outcome never collides), reconnecting through `open()` → {client, target} after an error.
+ * Acks are {id, at, target}, errors {at, message}, `at` in performance.now() ms. `stop()` ends it (also on cleanup).
+ */
+export function writeLoop({open, table, onCleanup}) {
+  const acks = []
+  const errors = []
+  let nextId = 1
+  let running = true
+  let client
+  let target
+  const loop = (async () => {
+    while (running) {
+      try {
+        if (!client) ({client, target} = await open())
+        const id = nextId++
+        await client.query(`INSERT INTO ${table} (id) VALUES ($1)`, [id])
+        acks.push({id, at: performance.now(), target})
+      } catch (error) {
+        errors.push({at: performance.now(), message: error.message})
+        const dead = client
+        client = undefined
+        dead?.end().catch(() => undefined)
+        await sleep(5)
+      }
+    }
+  })()
+  let stopped
+  const stop = () => (stopped ??= (async () => {
+    running = false
+    await loop
+    await client?.end().catch(() => undefined)
+  })())
+  onCleanup(stop)
+  return {acks, errors, stop}
+}
+
 /** Runs `body` with cleanups that always run (in reverse order), also on SIGINT/SIGTERM. */
 export async function withCleanup(body) {
   const cleanups = []

@@ -22,7 +22,7 @@ import {ExitCode} from '../../src/lib/cli/exit-codes.js'
 import {parseClusterArn} from '../../src/lib/rds/arn.js'
 import type {Rds} from '../../src/lib/rds/client.js'
 import {addRegion, createGlobalCluster, deleteGlobalCluster, promote, promotionTarget} from '../../src/lib/rds/global.js'
-import {ROOT} from '../helpers/process.js'
+import {runInProcess} from '../helpers/in-process.js'
 
 const rdsMock = mockClient(RDSClient)
 
@@ -198,23 +198,6 @@ describe('global cluster requests (aws-sdk-client-mock)', () => {
   })
 })
 
-/** Runs a command in this process (so the SDK mock answers), capturing its output and exit code. */
-async function runCommand(cmd: {run(argv: string[], root: string): Promise<unknown>}, argv: string[]): Promise<{exitCode: number; stdout: string; stderr: string}> {
-  let stdout = ''
-  let stderr = ''
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true))
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true))
-  const previous = process.exitCode
-  process.exitCode = undefined
-  try {
-    await cmd.run([...argv, '--backend', 'aws', '--endpoint-url', 'http://127.0.0.1:9'], ROOT)
-    return {exitCode: Number(process.exitCode ?? 0), stdout, stderr}
-  } finally {
-    process.exitCode = previous
-    out.mockRestore()
-    err.mockRestore()
-  }
-}
 
 describe('global commands in process against a mocked SDK', () => {
   beforeEach(() => {
@@ -224,7 +207,7 @@ describe('global commands in process against a mocked SDK', () => {
   afterEach(() => vi.unstubAllEnvs())
 
   it('global promote --mode failover without --allow-data-loss exits 2 and sends nothing', async () => {
-    const result = await runCommand(GlobalPromote, ['og', '--region', 'eu-west-1', '--mode', 'failover', '--yes'])
+    const result = await runInProcess(GlobalPromote, ['og', '--region', 'eu-west-1', '--mode', 'failover', '--yes'])
     expect(result.exitCode).toBe(ExitCode.usage)
     expect(result.stderr).toMatch(/needs --allow-data-loss/)
     expect(rdsMock.calls()).toHaveLength(0)
@@ -232,7 +215,7 @@ describe('global commands in process against a mocked SDK', () => {
 
   it('global promote --mode failover needs --yes when not on a TTY, stating that the lag is unknown on AWS', async () => {
     rdsMock.on(DescribeGlobalClustersCommand).resolves({GlobalClusters: [global(EAST)]})
-    const result = await runCommand(GlobalPromote, ['og', '--region', 'eu-west-1', '--mode', 'failover', '--allow-data-loss'])
+    const result = await runInProcess(GlobalPromote, ['og', '--region', 'eu-west-1', '--mode', 'failover', '--allow-data-loss'])
     expect(result.exitCode).toBe(ExitCode.usage)
     expect(result.stderr).toContain('--yes is required to fail over global cluster og to eu-west-1, losing the writes not yet replicated there (lag unknown on AWS)')
     expect(rdsMock.commandCalls(FailoverGlobalClusterCommand)).toHaveLength(0)
@@ -242,7 +225,7 @@ describe('global commands in process against a mocked SDK', () => {
     describeMembers()
     rdsMock.on(DescribeGlobalClustersCommand).resolvesOnce({GlobalClusters: [global(EAST)]}).resolves({GlobalClusters: [global(WEST)]})
     rdsMock.on(SwitchoverGlobalClusterCommand).resolves({GlobalCluster: global(EAST)})
-    const result = await runCommand(GlobalPromote, ['og', '--region', 'eu-west-1', '--mode', 'switchover', '--json'])
+    const result = await runInProcess(GlobalPromote, ['og', '--region', 'eu-west-1', '--mode', 'switchover', '--json'])
     expect(result.exitCode, result.stderr).toBe(0)
     const json = JSON.parse(result.stdout)
     expect(json).toMatchObject({mode: 'switchover', target: {arn: WEST, region: 'eu-west-1', cluster: 'orders-eu', role: 'reader'}, previousPrimary: {arn: EAST}})
@@ -251,7 +234,7 @@ describe('global commands in process against a mocked SDK', () => {
 
   it('global delete of a global cluster with members exits 4 with the next step', async () => {
     rdsMock.on(DescribeGlobalClustersCommand).resolves({GlobalClusters: [global(EAST)]})
-    const result = await runCommand(GlobalDelete, ['og', '--yes', '--region', 'us-east-1'])
+    const result = await runInProcess(GlobalDelete, ['og', '--yes', '--region', 'us-east-1'])
     expect(result.exitCode).toBe(ExitCode.conflict)
     expect(result.stderr).toMatch(/^Error: InvalidGlobalClusterStateFault: Global cluster og still has members/)
     expect(rdsMock.commandCalls(DeleteGlobalClusterCommand)).toHaveLength(0)
@@ -259,7 +242,7 @@ describe('global commands in process against a mocked SDK', () => {
 
   it('a missing global cluster exits 3 and points at global list', async () => {
     rdsMock.on(DescribeGlobalClustersCommand).resolves({GlobalClusters: []})
-    const result = await runCommand(GlobalDelete, ['nope', '--yes', '--region', 'us-east-1'])
+    const result = await runInProcess(GlobalDelete, ['nope', '--yes', '--region', 'us-east-1'])
     expect(result.exitCode).toBe(ExitCode.notFound)
     expect(result.stderr).toContain('GlobalClusterNotFoundFault: GlobalCluster nope not found.')
     expect(result.stderr).toContain('auroractl global list')

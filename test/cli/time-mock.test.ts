@@ -21,7 +21,7 @@ import {ExitCode} from '../../src/lib/cli/exit-codes.js'
 import {backtrackCluster, listBacktracks} from '../../src/lib/rds/backtrack.js'
 import type {Rds} from '../../src/lib/rds/client.js'
 import {restoreToPointInTime} from '../../src/lib/rds/restore.js'
-import {ROOT} from '../helpers/process.js'
+import {runInProcess} from '../helpers/in-process.js'
 
 const rdsMock = mockClient(RDSClient)
 const now = new Date('2026-11-25T07:00:00Z')
@@ -177,23 +177,6 @@ describe('backtrack', () => {
   })
 })
 
-/** Runs a command in this process (so the SDK mock answers), capturing its output and exit code. */
-async function runCommand(cmd: {run(argv: string[], root: string): Promise<unknown>}, argv: string[]): Promise<{exitCode: number; stdout: string; stderr: string}> {
-  let stdout = ''
-  let stderr = ''
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true))
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true))
-  const previous = process.exitCode
-  process.exitCode = undefined
-  try {
-    await cmd.run([...argv, '--backend', 'aws', '--region', 'us-east-1', '--endpoint-url', 'http://127.0.0.1:9'], ROOT)
-    return {exitCode: Number(process.exitCode ?? 0), stdout, stderr}
-  } finally {
-    process.exitCode = previous
-    out.mockRestore()
-    err.mockRestore()
-  }
-}
 
 describe('commands in process against a mocked SDK', () => {
   beforeEach(() => {
@@ -233,3 +216,5 @@ describe('commands in process against a mocked SDK', () => {
     expect(result.stderr).toContain('Error: InvalidRestoreFault: Restore time is outside the window. Restorable window for orders: 2026-11-24T07:00:00Z to 2026-11-25T06:55:00Z.\n')
   })
 })
+
+const runCommand = (cmd: Parameters<typeof runInProcess>[0], argv: string[]) => runInProcess(cmd, [...argv, '--region', 'us-east-1'])

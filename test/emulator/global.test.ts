@@ -3,7 +3,6 @@ import {describe, expect, it} from 'vitest'
 import {OPERATIONS} from '../../src/lib/emulator/api/operations.js'
 import {listMemberName} from '../../src/lib/emulator/api/shapes.js'
 import {successResponse} from '../../src/lib/emulator/api/xml.js'
-import {RdsFault} from '../../src/lib/emulator/control/faults.js'
 import {clusterArn} from '../../src/lib/emulator/control/model.js'
 import {ControlPlane} from '../../src/lib/emulator/control/plane.js'
 import {
@@ -12,7 +11,7 @@ import {
 import {timingProfile, type TimingProfileName} from '../../src/lib/emulator/control/timing.js'
 import {Prng} from '../../src/lib/emulator/prng.js'
 import {StorageVolumes} from '../../src/lib/emulator/storage-volumes.js'
-import {makePlane, PG_CLUSTER} from './helpers.js'
+import {fault, makePlane, PG_CLUSTER} from './helpers.js'
 
 const P = 'us-east-1'
 const S = 'eu-west-1'
@@ -48,16 +47,6 @@ class FakeReplication implements ReplicationService {
   unreplicated(): {commits: number; fromLsn?: number; toLsn?: number} {
     return this.lost
   }
-}
-
-function fault(fn: () => unknown): {code: string; httpStatus: number; message: string} {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof RdsFault) return {code: error.code, httpStatus: error.httpStatus, message: error.message}
-    throw error
-  }
-  throw new Error('expected a fault')
 }
 
 function cluster(plane: ControlPlane, region: string, id: string, extra: Record<string, unknown> = {}) {

@@ -4,6 +4,7 @@ import {existsSync, mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {ManualClock} from '../../src/lib/emulator/clock.js'
+import {RdsFault} from '../../src/lib/emulator/control/faults.js'
 import {ControlPlane} from '../../src/lib/emulator/control/plane.js'
 import {Store} from '../../src/lib/emulator/control/store.js'
 import type {ReplicationService} from '../../src/lib/emulator/control/replication.js'
@@ -32,6 +33,17 @@ export function makePlane(
     clock, prng: new Prng(seed), store, timing: timingProfile(timing), volumes: new StorageVolumes(registry), replication,
   })
   return {plane, clock, store, registry, replication}
+}
+
+/** The fault `fn` throws (its code, HTTP status and message); anything else, or no fault, fails the test. */
+export function fault(fn: () => unknown): {code: string; httpStatus: number; message: string} {
+  try {
+    fn()
+  } catch (error) {
+    if (error instanceof RdsFault) return {code: error.code, httpStatus: error.httpStatus, message: error.message}
+    throw error
+  }
+  throw new Error('expected a fault')
 }
 
 export const PG_CLUSTER = {Engine: 'aurora-postgresql', MasterUsername: 'master', MasterUserPassword: 'secret-pass-1'}

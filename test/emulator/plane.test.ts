@@ -3,7 +3,6 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {ManualClock} from '../../src/lib/emulator/clock.js'
-import {RdsFault} from '../../src/lib/emulator/control/faults.js'
 import {CLUSTER_TRANSITIONS, moveCluster, type Instance} from '../../src/lib/emulator/control/model.js'
 import {bestFailoverTarget} from '../../src/lib/emulator/control/failover.js'
 import {ControlPlane} from '../../src/lib/emulator/control/plane.js'
@@ -14,19 +13,9 @@ import {StorageRegistry} from '../../src/lib/emulator/storage/registry.js'
 import {DEFAULT_REPAIR} from '../../src/lib/emulator/storage/volume.js'
 import {StorageVolumes} from '../../src/lib/emulator/storage-volumes.js'
 import {GlobalReplication} from '../../src/lib/emulator/global-replication.js'
-import {makePlane, PG_CLUSTER} from './helpers.js'
+import {fault, makePlane, PG_CLUSTER} from './helpers.js'
 
 const R = 'us-east-1'
-
-function fault(fn: () => unknown): {code: string; httpStatus: number; message: string} {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof RdsFault) return {code: error.code, httpStatus: error.httpStatus, message: error.message}
-    throw error
-  }
-  throw new Error('expected a fault')
-}
 
 /** A cluster with `n` available instances (instant profile). */
 function readyCluster(plane: ControlPlane, id = 'c1', n = 2) {

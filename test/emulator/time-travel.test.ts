@@ -1,11 +1,10 @@
 import {describe, expect, it} from 'vitest'
 import type {ManualClock} from '../../src/lib/emulator/clock.js'
-import {RdsFault} from '../../src/lib/emulator/control/faults.js'
 import {timingProfile} from '../../src/lib/emulator/control/timing.js'
 import type {ControlPlane} from '../../src/lib/emulator/control/plane.js'
 import {Prng} from '../../src/lib/emulator/prng.js'
 import type {StorageRegistry} from '../../src/lib/emulator/storage/registry.js'
-import {makePlane, PG_CLUSTER} from './helpers.js'
+import {fault, makePlane, PG_CLUSTER} from './helpers.js'
 
 // The control plane's time features in process, over real (in-memory) volumes: snapshots, automated backups and
 // their expiry, point-in-time restore, clones and backtrack, and every refusal named in AURORA_FACTS §8–11.
@@ -13,16 +12,6 @@ import {makePlane, PG_CLUSTER} from './helpers.js'
 const R = 'us-east-1'
 const DAY = 86_400_000
 const MYSQL = {Engine: 'aurora-mysql', MasterUsername: 'admin', MasterUserPassword: 'secret-pass-1'}
-
-function fault(fn: () => unknown): {code: string; message: string} {
-  try {
-    fn()
-  } catch (error) {
-    if (error instanceof RdsFault) return {code: error.code, message: error.message}
-    throw error
-  }
-  throw new Error('expected a fault')
-}
 
 function ready(plane: ControlPlane, id: string, extra: Record<string, unknown> = {}, instances = 1): void {
   plane.createDBCluster(R, {DBClusterIdentifier: id, ...PG_CLUSTER, ...extra})

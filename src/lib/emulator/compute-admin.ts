@@ -4,6 +4,7 @@ import type {ComputeTopology, ControlPlane} from './control/plane.js'
 import {ENGINE_BUILD, SqlInstance, type SqlSession} from './engine/sql-instance.js'
 import {FatalError, isIdle, PostgresWireServer} from './engine/wire.js'
 import type {StorageAdmin} from './storage-admin.js'
+import {lagSummary, type LagSummary} from './lag.js'
 import type {Volume} from './storage/volume.js'
 
 /**
@@ -54,7 +55,7 @@ export interface ComputeReport {
   endpoints: EndpointReport[]
   instances: InstanceComputeReport[]
   /** Time from a commit to its first visibility on a replica, over the commits replicas caught up with. */
-  replicaLag: {samples: number; p50Ms?: number; p99Ms?: number; maxMs?: number}
+  replicaLag: LagSummary
 }
 
 interface Endpoint {
@@ -94,10 +95,6 @@ interface ClusterCompute {
 const ENDPOINT_ORDER: readonly EndpointReport['kind'][] = ['cluster', 'reader', 'instance']
 
 const notAccepting = (message: string) => new FatalError('57P03', message)
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
-}
 
 /**
  * The emulator's compute: PostgreSQL (PGlite) for every aurora-postgresql instance on its
@@ -543,9 +540,7 @@ export class ComputeAdmin {
       const behind = c!.commits.find((x) => x.lsn > engine.readPoint)
       return {id: m.id, role: 'reader', status, engine: 'running', readPoint: engine.readPoint, lagMs: behind ? now - behind.at : 0, lagLsn: vdl - engine.readPoint}
     })
-    const sorted = [...(c?.lagSamples ?? [])].sort((a, b) => a - b)
-    const replicaLag = sorted.length === 0 ? {samples: 0} : {samples: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1)}
-    return {...base, sql: 'postgresql', idle: !c?.hadWriter, endpoints, instances, replicaLag}
+    return {...base, sql: 'postgresql', idle: !c?.hadWriter, endpoints, instances, replicaLag: lagSummary(c?.lagSamples ?? [])}
   }
 
   /**

@@ -1,5 +1,6 @@
 import type {Clock} from './clock.js'
 import {ReplicationLinkDown, type RegionalVolume, type ReplicationService, type ReplicationStatus} from './control/replication.js'
+import {lagSummary, type LagSummary} from './lag.js'
 import {encodedSize, type LogRecord} from './storage/record.js'
 import type {StorageRegistry} from './storage/registry.js'
 import type {Volume} from './storage/volume.js'
@@ -85,17 +86,10 @@ export interface StreamReport extends ReplicationStatus {
   /** Waiting for the first copy of the primary (it has written nothing yet). */
   initialising: boolean
   /** Time from a commit on the primary to its being applied on the secondary, over the recent commits. */
-  replicationLag: {samples: number; p50Ms?: number; p99Ms?: number; maxMs?: number}
+  replicationLag: LagSummary
 }
 
 const LAG_SAMPLES_KEPT = 20_000
-
-function lagSummary(samples: readonly number[]): StreamReport['replicationLag'] {
-  if (samples.length === 0) return {samples: 0}
-  const sorted = [...samples].sort((a, b) => a - b)
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
-  return {samples: sorted.length, p50Ms: at(50), p99Ms: at(99), maxMs: sorted[sorted.length - 1]}
-}
 
 const key = (v: RegionalVolume) => `${v.region}/${v.volumeId}`
 

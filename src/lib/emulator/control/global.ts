@@ -1,4 +1,4 @@
-import {newClusterResourceId} from './clusters.js'
+import {newClusterResourceId, type CreateDBClusterInput} from './clusters.js'
 import {resolveEngineVersion} from './engines.js'
 import {EVENTS, type EventTemplate} from './events.js'
 import {bestFailoverTarget} from './failover.js'
@@ -267,16 +267,10 @@ export interface GlobalMembershipPlan {
   primary?: {region: RegionState; cluster: Cluster}
 }
 
-export interface JoinInput {
-  GlobalClusterIdentifier: string
-  Engine: string
-  EngineVersion?: string
-  MasterUsername?: string
-  MasterUserPassword?: string
-  ManageMasterUserPassword?: boolean
-  DatabaseName?: string
-  BacktrackWindow?: number
-}
+export type JoinInput = Pick<
+  CreateDBClusterInput,
+  'Engine' | 'EngineVersion' | 'MasterUsername' | 'MasterUserPassword' | 'ManageMasterUserPassword' | 'DatabaseName' | 'BacktrackWindow'
+> & {GlobalClusterIdentifier: string}
 
 /** Validates CreateDBCluster's GlobalClusterIdentifier and what a secondary may not set (credentials and data come from the primary). */
 export function planGlobalMembership(state: ControlState, regionName: string, input: JoinInput): GlobalMembershipPlan {

@@ -63,18 +63,11 @@ export function restorableWindow(region: RegionState, cluster: Cluster, now: num
 }
 
 /** What a restored cluster inherits from its source, a cluster or a snapshot. */
-interface RestoreSource {
-  engine: AuroraEngine
-  engineVersion: string
-  port: number
-  masterUsername: string
-  masterUserPassword?: string
-  databaseName?: string
-  availabilityZones: string[]
-  storageEncrypted: boolean
-  backupRetentionPeriod: number
-  preferredBackupWindow: string
-}
+type RestoreSource = Pick<
+  Cluster,
+  'engine' | 'engineVersion' | 'port' | 'masterUsername' | 'masterUserPassword' | 'databaseName' | 'availabilityZones' |
+  'storageEncrypted' | 'backupRetentionPeriod' | 'preferredBackupWindow'
+>
 
 function validateOptions(engine: AuroraEngine, input: RestoreOptions): void {
   if (input.EngineMode !== undefined && input.EngineMode !== 'provisioned') {
@@ -84,10 +77,10 @@ function validateOptions(engine: AuroraEngine, input: RestoreOptions): void {
   if (input.BacktrackWindow !== undefined) validateBacktrackWindow(engine, input.BacktrackWindow)
   if (input.BackupRetentionPeriod !== undefined) validateBackupRetentionPeriod(input.BackupRetentionPeriod)
   if (input.PreferredBackupWindow !== undefined) validateBackupWindow(input.PreferredBackupWindow)
-  if (input.ServerlessV2ScalingConfiguration) validateServerlessV2(input.ServerlessV2ScalingConfiguration)
   validateTags(input.Tags)
 }
 
+/** The new cluster, not yet added (so a refused Serverless v2 range still changes nothing). */
 function restoredCluster(state: ControlState, id: string, source: RestoreSource, input: RestoreOptions, serverlessV2?: Cluster['serverlessV2']): Cluster {
   const scaling = input.ServerlessV2ScalingConfiguration ? validateServerlessV2(input.ServerlessV2ScalingConfiguration) : serverlessV2
   return {

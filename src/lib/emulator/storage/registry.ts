@@ -118,18 +118,25 @@ export class StorageRegistry {
   copy(region: string, sourceId: string, lsn: number, newId: string): Volume {
     const source = this.source(region, sourceId)
     this.refuseExisting(region, newId)
-    // The copy's own commits are not history anyone restores to: its backup starts once it is complete.
-    this.copying.add(`${region}/${newId}`)
-    const volume = this.volume(region, newId)
+    return this.fill(region, newId, source, lsn)
+  }
+
+  /**
+   * A new volume `id` holding a copy of `source` as of `lsn`; nothing is left of it if the copy fails. The copy's
+   * own commits are not history anyone restores to: its backup starts once it is complete.
+   */
+  private fill(region: string, id: string, source: Volume, lsn: number): Volume {
+    this.copying.add(`${region}/${id}`)
+    const volume = this.volume(region, id)
     try {
       volume.copyFrom(source, lsn)
     } catch (error) {
-      this.drop(region, newId)
+      this.drop(region, id)
       throw error
     } finally {
-      this.copying.delete(`${region}/${newId}`)
+      this.copying.delete(`${region}/${id}`)
     }
-    this.attachBackup(region, newId, volume)
+    this.attachBackup(region, id, volume)
     return volume
   }
 
@@ -143,18 +150,7 @@ export class StorageRegistry {
       for (const child of old.cloneChildren()) if (this.exists(region, child)) this.volume(region, child).detachFromParent()
       this.drop(region, id)
     }
-    this.copying.add(`${region}/${id}`)
-    const volume = this.volume(region, id)
-    try {
-      volume.copyFrom(source, source.vdl)
-    } catch (error) {
-      this.drop(region, id)
-      throw error
-    } finally {
-      this.copying.delete(`${region}/${id}`)
-    }
-    this.attachBackup(region, id, volume)
-    return volume
+    return this.fill(region, id, source, source.vdl)
   }
 
   /**

@@ -944,7 +944,7 @@ export class Volume {
    * "nearest consistent time". A volume's first point is the volume as created (LSN 0 at
    * its creation time: empty, or a clone's image at its branch point), so nothing before
    * a clone's creation is found. While rewound, the kept points above VDL count too.
-   * A point found may no longer be readable: see earliestRestorable.
+   * A point found may no longer be readable: see assertRestorable.
    */
   consistencyPointAt(t: number): {lsn: number; time: number} | undefined {
     const i = lastAtOrBelow(this.cplTimes, t)
@@ -955,24 +955,6 @@ export class Volume {
   /** The LSN of the last consistency point at or before time `t` (0 if none). */
   lsnAtTime(t: number): number {
     return this.consistencyPointAt(t)?.lsn ?? 0
-  }
-
-  /** VDL and its commit time. */
-  latestPoint(): {lsn: number; time: number} {
-    return this.point(lastAtOrBelow(this.cplLsns, this.vdl))
-  }
-
-  /**
-   * The oldest consistency point whose whole image can still be read: none below the
-   * highest point any group's log has been folded into pages up to (coalescing keeps only
-   * the exact point-pinned versions below it, not a range).
-   */
-  earliestRestorable(): {lsn: number; time: number} {
-    const folded = this.foldedThrough()
-    const fromBackup = this.archive && [0, ...this.pins.pointLsns()].find((p) => p >= this.archive!.start)
-    if (folded === 0 || fromBackup === 0) return this.point(-1)
-    const lsn = Math.min(folded, fromBackup ?? folded)
-    return this.point(lastAtOrBelow(this.cplLsns, lsn - 1) + 1)
   }
 
   /** The consistency point at index `i` of the list; -1 is the volume as created. */
