@@ -13,6 +13,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {ManualClock} from '../src/lib/emulator/clock.js'
+import {Prng} from '../src/lib/emulator/prng.js'
 import {BLOCK_SIZE} from '../src/lib/emulator/storage/geometry.js'
 import {StorageRegistry} from '../src/lib/emulator/storage/registry.js'
 import type {BlockWrite, Volume} from '../src/lib/emulator/storage/volume.js'
@@ -47,23 +48,10 @@ function timed<T>(body: () => T): {ms: number; value: T} {
   return {ms: performance.now() - started, value}
 }
 
-/** A small seeded PRNG (xorshift32) so every run writes the same content. */
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1
-  return () => {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    return x / 0x1_0000_0000
-  }
-}
-
 /** Pseudo-random 8 KiB pages to draw from: building a fresh random page per write would dominate the fill. */
 const POOL = (() => {
-  const random = prng(20261125)
-  return Array.from({length: 61}, () => Uint8Array.from({length: BLOCK_SIZE}, () => (random() * 256) | 0))
+  const random = new Prng(20261125)
+  return Array.from({length: 61}, () => Uint8Array.from({length: BLOCK_SIZE}, () => random.int(256)))
 })()
 
 /** A whole page of non-trivial content, different per block and generation. */
@@ -112,11 +100,11 @@ function buildSource(registry: StorageRegistry, clock: ManualClock, mib: number)
     }
   })
   volume.pins.pinRange('retention', volume.vdl)
-  const random = prng(mib)
+  const random = new Prng(mib)
   const history: number[] = []
   for (let i = 0; i < HISTORY_COMMITS; i++) {
     const writes: BlockWrite[] = []
-    for (let j = 0; j < HISTORY_PAGES_PER_COMMIT; j++) writes.push(page(Math.floor(random() * pages), 2 + i))
+    for (let j = 0; j < HISTORY_PAGES_PER_COMMIT; j++) writes.push(page(random.int(pages), 2 + i))
     history.push(volume.commit(writes))
     volume.tick()
     clock.advance(1000)
@@ -189,9 +177,9 @@ function main(): void {
     const spaceClone = registry.clone(REGION, large.id, large.volume.vdl, newId('space'))
     const pages = (LARGE * MiB) / BLOCK_SIZE
     const rewritten = Math.ceil(pages / 100)
-    const random = prng(7)
+    const random = new Prng(7)
     const chosen = new Set<number>()
-    while (chosen.size < rewritten) chosen.add(Math.floor(random() * pages))
+    while (chosen.size < rewritten) chosen.add(random.int(pages))
     const list = [...chosen]
     for (let i = 0; i < list.length; i += FILL_BATCH) spaceClone.commit(list.slice(i, i + FILL_BATCH).map((b) => page(b, 99)))
     spaceClone.coalesce(true)
