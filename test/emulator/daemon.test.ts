@@ -119,7 +119,9 @@ describe('daemon process', () => {
     expect(bad.status).toBe(400)
     const advanced = await fetch(`${first.endpoint}/_auroractl/clock/advance`, {method: 'POST', body: JSON.stringify({ms: 2 * 3_600_000})})
     expect((await advanced.json()) as {offsetMs: number}).toMatchObject({offsetMs: 2 * 3_600_000})
-    const recent = (daemon: Daemon, minutes: number) => rawQuery(daemon, form({Action: 'DescribeEvents', Duration: String(minutes)}))
+    // The cluster's own events: a daily automated backup may come due while the clock jumps, at a random window.
+    const recent = (daemon: Daemon, minutes: number) =>
+      rawQuery(daemon, form({Action: 'DescribeEvents', SourceType: 'db-cluster', Duration: String(minutes)}))
     expect((await recent(first, 60)).text).not.toContain('<Event>')
     await stopDaemon(first)
     running.splice(running.indexOf(first), 1)
